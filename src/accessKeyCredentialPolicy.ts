@@ -1,0 +1,72 @@
+import type { KeyCredential } from "@azure/core-auth";
+import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
+import { createHmacSigner, sha256Base64, type HmacSigner } from "#hmac";
+import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "./signing.js";
+import { clockSkewOf } from "./clockSkew.js";
+
+/** The name of the signing policy in a pipeline. */
+export const accessKeyCredentialPolicyName = "CommunicationAccessKeyCredentialPolicy";
+
+/**
+ * Creates the pipeline policy that signs each request with HMAC-SHA256 and the access key, as the
+ * Communication Services require. Add it in the `Sign` phase, after retries, so that every attempt
+ * (each retry, each redirect) carries a fresh `x-ms-date` and signature.
+ *
+ * When the service answers 401 and its `Date` is more than 5 minutes from the local clock, the
+ * policy adopts the service's clock and sends the request once more; later requests keep using the
+ * corrected offset.
+ *
+ * Vector: key `pw==`, date `Wed, 13 Apr 2022 18:09:12 GMT`, `GET https://example.com/testPath`
+ * gives `Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU=`.
+ *
+ * @param credential - holds the base64 access key; read on every request, so `update()` rotates it.
+ * @returns a policy named `CommunicationAccessKeyCredentialPolicy`.
+ * @example
+ * pipeline.addPolicy(createCommunicationAccessKeyCredentialPolicy(credential), { phase: "Sign" });
+ */
+export function createCommunicationAccessKeyCredentialPolicy(credential: KeyCredential): PipelinePolicy {
+  const signerFor = memoizedSigner();
+  let clockOffsetMs = 0;
+
+  async function sign(request: PipelineRequest): Promise<void> {
+    const date = new Date(Date.now() + clockOffsetMs).toUTCString();
+    const contentHash = await contentHashOf(request.body);
+    const text = stringToSign({ method: request.method, url: new URL(request.url), date, contentHash });
+    const signature = await signerFor(credential.key)(text);
+    request.headers.set("x-ms-date", date);
+    request.headers.set("x-ms-content-sha256", contentHash);
+    request.headers.set("Authorization", authorizationHeader(signature));
+  }
+
+  return {
+    name: accessKeyCredentialPolicyName,
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      await sign(request);
+      const response = await next(request);
+      const skew = clockSkewOf(response, Date.now() + clockOffsetMs);
+      if (skew === undefined) return response;
+      clockOffsetMs += skew;
+      await sign(request);
+      return next(request);
+    },
+  };
+}
+
+/** One signer per key: the key is decoded (or imported into Web Crypto) once, not per request. */
+function memoizedSigner(): (key: string) => HmacSigner {
+  let lastKey: string | undefined;
+  let lastSigner: HmacSigner | undefined;
+  return (key) => {
+    if (key !== lastKey || !lastSigner) {
+      lastKey = key;
+      lastSigner = createHmacSigner(key);
+    }
+    return lastSigner;
+  };
+}
+
+function contentHashOf(body: PipelineRequest["body"]): string | Promise<string> {
+  if (body === undefined || body === null || body === "") return EMPTY_CONTENT_HASH;
+  if (typeof body === "string") return sha256Base64(body);
+  throw new TypeError("The access key policy signs only string bodies; serialise the body to a JSON string first.");
+}
