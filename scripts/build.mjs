@@ -8,7 +8,9 @@ const tsc = (project) => execFileSync(process.execPath, ["node_modules/typescrip
 rmSync("dist", { recursive: true, force: true });
 tsc("tsconfig.json");
 tsc("tsconfig.cjs.json");
-writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+// The CommonJS build never runs in a browser, so its "#hmac" always means node:crypto.
+const cjsManifest = { type: "commonjs", imports: { "#hmac": "./hmac.js" } };
+writeFileSync("dist/cjs/package.json", `${JSON.stringify(cjsManifest, null, 2)}\n`);
 try {
   chmodSync("dist/esm/cli/main.js", 0o755);
 } catch {

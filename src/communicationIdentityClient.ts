@@ -1,0 +1,234 @@
+import { isTokenCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
+import {
+  createDefaultHttpClient,
+  createPipelineRequest,
+  type HttpClient,
+  type HttpMethods,
+  type Pipeline,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import { parseConnectionString } from "./connectionString.js";
+import { assertSecureEndpoint, parseEndpoint } from "./endpoint.js";
+import type {
+  CommunicationAccessToken,
+  CommunicationIdentityClientOptions,
+  CommunicationUser,
+  CommunicationUserToken,
+  CreateUserAndTokenOptions,
+  CreateUserOptions,
+  DeleteUserOptions,
+  GetTokenForTeamsUserOptions,
+  IssueTokenOptions,
+  OperationOptions,
+  RevokeTokensOptions,
+  TokenScope,
+} from "./models.js";
+import { createIdentityPipeline } from "./pipeline.js";
+import { toAccessToken, toUser, toUserToken } from "./responses.js";
+import { serviceError } from "./serviceError.js";
+import { checkOptions, checkScopes, checkTeamsOptions, checkTokenExpiresInMinutes, userIdOf } from "./validation.js";
+
+/** The api-version sent when the options name none. */
+export const DEFAULT_API_VERSION = "2023-10-01";
+
+interface Call {
+  method: HttpMethods;
+  path: string;
+  status: number;
+  options: OperationOptions;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Creates Communication Services users and issues them access tokens for chat and calling.
+ *
+ * Authenticate with a connection string, an endpoint and access key, or an endpoint and a
+ * Microsoft Entra `TokenCredential`. Every method checks its arguments before sending anything
+ * and rejects with a `TypeError` or `RangeError` that says what was expected; a service failure
+ * rejects with the pipeline's `RestError` (`statusCode`, the service's `code` and message, and in
+ * `details` the `ms-cv` correlation vector and client request id).
+ *
+ * @example
+ * const client = new CommunicationIdentityClient(process.env.COMMUNICATION_CONNECTION_STRING!);
+ * const { user, token, expiresOn } = await client.createUserAndToken(["chat", "voip"]);
+ */
+export class CommunicationIdentityClient {
+  readonly #endpoint: string;
+  readonly #insecure: boolean;
+  readonly #apiVersion: string;
+  readonly #pipeline: Pipeline;
+  readonly #httpClient: HttpClient;
+
+  /**
+   * @param connectionString - `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`.
+   * @param options - pipeline options (retries, user agent, proxy, HTTP client), `apiVersion` and `allowInsecureConnection`.
+   * @throws TypeError when the connection string is malformed (the message never contains the key).
+   */
+  constructor(connectionString: string, options?: CommunicationIdentityClientOptions);
+  /**
+   * @param endpoint - `https://<resource>.communication.azure.com`.
+   * @param credential - an access key (`AzureKeyCredential` or {@link AccessKeyCredential}) or a Microsoft Entra `TokenCredential`.
+   * @param options - pipeline options (retries, user agent, proxy, HTTP client), `apiVersion` and `allowInsecureConnection`.
+   * @throws TypeError when the endpoint or credential is unusable.
+   */
+  constructor(endpoint: string, credential: KeyCredential | TokenCredential, options?: CommunicationIdentityClientOptions);
+  constructor(
+    endpointOrConnectionString: string,
+    credentialOrOptions?: KeyCredential | TokenCredential | CommunicationIdentityClientOptions,
+    maybeOptions?: CommunicationIdentityClientOptions,
+  ) {
+    const { url, credential, options } = resolveArguments(endpointOrConnectionString, credentialOrOptions, maybeOptions);
+    assertSecureEndpoint(url, options.allowInsecureConnection ?? false);
+    this.#endpoint = url.origin;
+    this.#insecure = url.protocol === "http:";
+    this.#apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.#pipeline = createIdentityPipeline(credential, options);
+    this.#httpClient = options.httpClient ?? createDefaultHttpClient();
+  }
+
+  /**
+   * Creates a user with no tokens.
+   *
+   * @returns the new user, `{ communicationUserId }`.
+   * @throws RestError when the service refuses (e.g. 401 for a wrong key).
+   * @example const user = await client.createUser();
+   */
+  async createUser(options: CreateUserOptions = {}): Promise<CommunicationUser> {
+    checkOptions(options);
+    return toUser(await this.#send({ method: "POST", path: "/identities", status: 201, options, body: {}, headers: repeatability() }));
+  }
+
+  /**
+   * Issues an access token to an existing user.
+   *
+   * @param user - the user, or its `communicationUserId`.
+   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
+   * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
+   * @returns the token, its expiry and the user.
+   * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses (401 for an unknown or deleted user).
+   * @example const { token, expiresOn } = await client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 });
+   */
+  async issueToken(user: CommunicationUser | string, scopes: TokenScope[], options: IssueTokenOptions = {}): Promise<CommunicationUserToken> {
+    const id = userIdOf(user);
+    checkScopes(scopes);
+    checkOptions(options);
+    checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
+    const body = { scopes, expiresInMinutes: options.tokenExpiresInMinutes };
+    const response = await this.#send({ method: "POST", path: `${identityPath(id)}/:issueAccessToken`, status: 200, options, body });
+    return { user: { communicationUserId: id }, ...toAccessToken(response) };
+  }
+
+  /**
+   * The official client's name for {@link CommunicationIdentityClient.issueToken}, so code written
+   * for `@azure/communication-identity` works after changing the import.
+   */
+  async getToken(user: CommunicationUser | string, scopes: TokenScope[], options: IssueTokenOptions = {}): Promise<CommunicationUserToken> {
+    return this.issueToken(user, scopes, options);
+  }
+
+  /**
+   * Creates a user and issues it a token in one request.
+   *
+   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
+   * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
+   * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses.
+   * @example const { user, token } = await client.createUserAndToken(["voip"]);
+   */
+  async createUserAndToken(scopes: TokenScope[], options: CreateUserAndTokenOptions = {}): Promise<CommunicationUserToken> {
+    checkScopes(scopes);
+    checkOptions(options);
+    checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
+    const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes };
+    return toUserToken(await this.#send({ method: "POST", path: "/identities", status: 201, options, body, headers: repeatability() }));
+  }
+
+  /**
+   * Revokes every token issued to the user so far; tokens issued later are valid.
+   *
+   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 for an unknown user).
+   */
+  async revokeTokens(user: CommunicationUser | string, options: RevokeTokensOptions = {}): Promise<void> {
+    const id = userIdOf(user);
+    checkOptions(options);
+    await this.#send({ method: "POST", path: `${identityPath(id)}/:revokeAccessTokens`, status: 204, options });
+  }
+
+  /**
+   * Deletes the user, revokes its tokens and deletes its data.
+   *
+   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 for an unknown user).
+   */
+  async deleteUser(user: CommunicationUser | string, options: DeleteUserOptions = {}): Promise<void> {
+    const id = userIdOf(user);
+    checkOptions(options);
+    await this.#send({ method: "DELETE", path: identityPath(id), status: 204, options });
+  }
+
+  /**
+   * Exchanges a Teams user's Microsoft Entra token for a Communication Services token.
+   *
+   * @param options - `teamsUserAadToken`, `clientId` and `userObjectId` (all required) and operation options.
+   * @throws TypeError when a field is missing (nothing is sent); RestError: 401 for an empty, invalid or expired Entra token, 400 when `clientId` or `userObjectId` does not match it.
+   */
+  async getTokenForTeamsUser(options: GetTokenForTeamsUserOptions): Promise<CommunicationAccessToken> {
+    checkTeamsOptions(options);
+    const body = { token: options.teamsUserAadToken, appId: options.clientId, userId: options.userObjectId };
+    return toAccessToken(await this.#send({ method: "POST", path: "/teamsUser/:exchangeAccessToken", status: 200, options, body }));
+  }
+
+  async #send(call: Call): Promise<PipelineResponse> {
+    const { requestOptions = {}, abortSignal } = call.options;
+    const request = createPipelineRequest({
+      url: `${this.#endpoint}${call.path}?api-version=${encodeURIComponent(this.#apiVersion)}`,
+      method: call.method,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      abortSignal,
+      timeout: requestOptions.timeout,
+      allowInsecureConnection: this.#insecure,
+    });
+    request.headers.set("Accept", "application/json");
+    if (call.body !== undefined) request.headers.set("Content-Type", "application/json");
+    for (const [name, value] of Object.entries({ ...call.headers, ...requestOptions.customHeaders })) request.headers.set(name, value);
+    const response = await this.#pipeline.sendRequest(this.#httpClient, request);
+    if (response.status !== call.status) throw serviceError(response);
+    return response;
+  }
+}
+
+function identityPath(id: string): string {
+  return `/identities/${encodeURIComponent(id)}`;
+}
+
+/**
+ * Headers that make a create safe to retry: the service answers a repeat of the same request id
+ * with the first result instead of creating a second identity. Set once per call, so every retry
+ * of the call carries the same values.
+ */
+function repeatability(): Record<string, string> {
+  return { "Repeatability-Request-ID": crypto.randomUUID(), "Repeatability-First-Sent": new Date().toUTCString() };
+}
+
+function resolveArguments(
+  first: string,
+  second: KeyCredential | TokenCredential | CommunicationIdentityClientOptions | undefined,
+  third: CommunicationIdentityClientOptions | undefined,
+): { url: URL; credential: KeyCredential | TokenCredential; options: CommunicationIdentityClientOptions } {
+  if (isTokenCredential(second) || isKeyCredentialLike(second)) {
+    checkOptions(third);
+    return { url: parseEndpoint(first), credential: second, options: third ?? {} };
+  }
+  checkOptions(second);
+  if (typeof first === "string" && /^\s*https?:\/\//i.test(first)) {
+    throw new TypeError(
+      "An endpoint needs a credential: new CommunicationIdentityClient(endpoint, new AzureKeyCredential(key)) or (endpoint, tokenCredential), " +
+        "or pass the whole connection string instead.",
+    );
+  }
+  const { endpoint, credential } = parseConnectionString(first);
+  return { url: new URL(endpoint), credential, options: second ?? {} };
+}
+
+function isKeyCredentialLike(value: unknown): value is KeyCredential {
+  return typeof value === "object" && value !== null && typeof (value as KeyCredential).key === "string";
+}

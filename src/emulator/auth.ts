@@ -1,0 +1,141 @@
+/**
+ * Authentication of a request, as the service does it: HMAC-SHA256 per SPEC.md, or (only when the
+ * emulator is started with `allowBearer`) any bearer token. Every failure is the same 401 Denied,
+ * so that a caller learns nothing about which part was wrong, except a content hash mismatch,
+ * which the service names.
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { createHmacSigner, sha256Base64 } from "#hmac";
+import { EMPTY_CONTENT_HASH, parseAuthorizationHeader, stringToSign } from "../signing.js";
+import { denied } from "./errors.js";
+
+/** How far `x-ms-date` may be from the emulator's clock, either way. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+
+/** What authentication looks at. */
+export interface AuthRequest {
+  /** HTTP method. */
+  method: string;
+  /** The request target as received (`req.url`: path and query, or an absolute URL). */
+  target: string;
+  /** The request headers as Node received them (lower-case names). */
+  headers: IncomingHttpHeaders;
+  /** The exact body bytes received. */
+  body: Buffer;
+}
+
+/** Checks requests for one access key. */
+export interface Authenticator {
+  /**
+   * Resolves when the request is authentic.
+   *
+   * @throws {@link ServiceError} 401 Denied otherwise.
+   */
+  authenticate(request: AuthRequest): Promise<void>;
+}
+
+/** Settings of {@link createAuthenticator}. */
+export interface AuthenticatorOptions {
+  /** The base64 access key. */
+  accessKey: string;
+  /** Accept any non-empty bearer token. */
+  allowBearer: boolean;
+  /** The clock, milliseconds since the epoch. */
+  now: () => number;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const SHA256_BYTES = 32;
+/** A decoder that refuses invalid UTF-8 and keeps a BOM, so that decoding is an exact round trip. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Creates the authenticator for one access key; the key is decoded once, here, and kept in the
+ * closure, never on an object.
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const sign = createHmacSigner(options.accessKey);
+  return {
+    async authenticate(request) {
+      const authorization = single(request.headers.authorization);
+      if (authorization === undefined) throw denied();
+      if (/^Bearer /i.test(authorization)) return checkBearer(authorization, options.allowBearer);
+      const signature = parseAuthorizationHeader(authorization);
+      if (signature === undefined || !isBase64Digest(signature)) throw denied();
+      const date = checkDate(request.headers, options.now());
+      const contentHash = await checkContentHash(request);
+      const url = signedUrl(request);
+      const expected = await sign(stringToSign({ method: request.method, url, date, contentHash }));
+      if (!digestsEqual(signature, expected)) throw denied();
+    },
+  };
+}
+
+/**
+ * The URL the client signed: the received path and query on the received `Host`. A `Host` that
+ * does not survive URL parsing unchanged cannot be what the client signed.
+ */
+function signedUrl(request: AuthRequest): URL {
+  const host = single(request.headers.host);
+  if (host === undefined) throw denied();
+  let url: URL;
+  try {
+    url = new URL(request.target, `http://${host}`);
+  } catch {
+    throw denied();
+  }
+  if (url.host !== host) throw denied();
+  return url;
+}
+
+function checkBearer(authorization: string, allowBearer: boolean): void {
+  if (!allowBearer || authorization.slice("Bearer ".length).trim() === "") throw denied();
+}
+
+function checkDate(headers: IncomingHttpHeaders, now: number): string {
+  const date = single(headers["x-ms-date"]);
+  const time = date === undefined ? NaN : Date.parse(date);
+  if (date === undefined || Number.isNaN(time) || Math.abs(time - now) > MAX_CLOCK_SKEW_MS) throw denied();
+  return date;
+}
+
+/** The received content hash, after checking that it is the hash of the exact body bytes. */
+async function checkContentHash(request: AuthRequest): Promise<string> {
+  const claimed = single(request.headers["x-ms-content-sha256"]);
+  if (claimed === undefined) throw denied();
+  if (claimed !== (await hashOf(request.body))) {
+    throw denied("The content hash (x-ms-content-sha256) does not match the request body.");
+  }
+  return claimed;
+}
+
+/**
+ * base64 SHA-256 of the body bytes. Signed bodies are UTF-8 text, so the bytes are decoded
+ * strictly and hashed through the shared `sha256Base64`; bytes that are not UTF-8 cannot be the
+ * body a client signed, and get an empty string's impossible hash instead.
+ */
+async function hashOf(body: Buffer): Promise<string> {
+  if (body.length === 0) return EMPTY_CONTENT_HASH;
+  try {
+    return await sha256Base64(utf8.decode(body));
+  } catch {
+    return "";
+  }
+}
+
+function isBase64Digest(value: string): boolean {
+  return BASE64.test(value) && Buffer.from(value, "base64").length === SHA256_BYTES;
+}
+
+/** Constant-time comparison of two base64 digests of the same length. */
+function digestsEqual(received: string, expected: string): boolean {
+  const a = Buffer.from(received, "base64");
+  const b = Buffer.from(expected, "base64");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A header sent once; repeated or missing headers count as missing. */
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

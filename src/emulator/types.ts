@@ -1,0 +1,110 @@
+/**
+ * The public shapes of the emulator: its options, the handle `startEmulator` returns, the records
+ * it keeps, and the faults a test can inject. Kept apart from the code so every module can import
+ * them without cycles.
+ */
+import type { KeyObject } from "node:crypto";
+
+/** Options of {@link startEmulator}. Every field is optional. */
+export interface EmulatorOptions {
+  /** TCP port to listen on; `0` picks any free port. @default 0 */
+  port?: number;
+  /** Loopback address to listen on (`127.0.0.1` or `::1`). @default "127.0.0.1" */
+  host?: string;
+  /** The access key, standard base64. @default a random 64-byte key */
+  accessKey?: string;
+  /** Accept any non-empty `Authorization: Bearer <token>`, to test Entra ID code paths. @default false */
+  allowBearer?: boolean;
+  /**
+   * Directory for the journal that makes identities, custom ids, revocations and deletions survive
+   * a restart. Created when missing. @default undefined (in memory only)
+   */
+  dataDir?: string;
+  /** The resource GUID that identity ids carry (`8:acs:<resourceId>_...`). @default a random GUID, or the one stored in `dataDir` */
+  resourceId?: string;
+  /** The `resourceLocation` claim of issued tokens. @default "unitedstates" */
+  resourceLocation?: string;
+  /** The clock, in milliseconds since the epoch; inject one to freeze time in tests. @default Date.now */
+  now?: () => number;
+}
+
+/** An identity as the emulator stores it. Times are milliseconds since the epoch. */
+export interface IdentityRecord {
+  /** The full id, `8:acs:<resourceId>_<uuid>`. */
+  readonly id: string;
+  /** The caller's own key for the identity (api-version 2025-03-02-preview and 2025-06-30). */
+  readonly customId?: string;
+  /** When the identity was created. */
+  readonly createdAt: number;
+  /** When a token was last issued for it. */
+  readonly lastTokenIssuedAt?: number;
+  /** When its tokens were last revoked (deleting an identity also revokes them). */
+  readonly revokedAt?: number;
+}
+
+/** The operations of the service, as named in faults and logs. */
+export type Operation = "createUser" | "issueToken" | "revokeTokens" | "deleteUser" | "exchangeTeamsToken" | "getUser";
+
+/**
+ * A fault to inject into matching requests. Without `status`, `drop` or `latencyMs` it answers 503.
+ *
+ * @example emulator.faults.add({ status: 503, retryAfterSeconds: 0, count: 2 })
+ */
+export interface FaultSpec {
+  /** Answer with this HTTP status and an error body instead of processing the request. */
+  status?: number;
+  /** Send `Retry-After: <seconds>` with the status. */
+  retryAfterSeconds?: number;
+  /** Send `retry-after-ms: <ms>` (and `x-ms-retry-after-ms`) with the status. */
+  retryAfterMs?: number;
+  /** How many matching requests the fault affects; `Infinity` for all. @default 1 */
+  count?: number;
+  /** Only requests for this operation match. @default any operation */
+  operation?: Operation;
+  /**
+   * Destroy the connection without an answer: `"before"` the request is processed, or `"after"`
+   * it was processed (the identity IS created), which makes the outcome unknown to the client.
+   */
+  drop?: "before" | "after";
+  /** Wait this long (milliseconds) before doing anything else. */
+  latencyMs?: number;
+  /** The error body to send with `status`. @default {"error":{"code":...,"message":...}} */
+  body?: unknown;
+}
+
+/** The fault injection controls of a running emulator. */
+export interface Faults {
+  /** Adds a fault; faults are tried in the order they were added. */
+  add(fault: FaultSpec): void;
+  /** Removes every fault. */
+  clear(): void;
+  /** How many injections are left in total (`Infinity` when one is unbounded). */
+  remaining(): number;
+}
+
+/** A running emulator, as {@link startEmulator} returns it. */
+export interface Emulator {
+  /** The base URL, e.g. `http://127.0.0.1:8089`. */
+  readonly endpoint: string;
+  /** `endpoint=http://127.0.0.1:8089/;accesskey=<key>`, ready for a client. */
+  readonly connectionString: string;
+  /** The base64 access key that requests must be signed with. */
+  readonly accessKey: string;
+  /** The resource GUID in identity ids and token claims. */
+  readonly resourceId: string;
+  /** The RSA public key that verifies issued tokens (RS256). */
+  readonly tokenPublicKey: KeyObject;
+  /** The `kid` header of issued tokens. */
+  readonly tokenKeyId: string;
+  /** Fault injection for tests. */
+  readonly faults: Faults;
+  /** A snapshot of the live (not deleted) identities, oldest first. */
+  identities(): IdentityRecord[];
+  /** One identity by id, or `undefined` when unknown or deleted. */
+  identity(id: string): IdentityRecord | undefined;
+  /**
+   * Stops accepting connections, lets in-flight requests finish, closes keep-alive sockets and
+   * releases the port. Resolves when all of that is done; calling it again is harmless.
+   */
+  close(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+/**
+ * A small, fast client for the Azure Communication Services Identity API: create users and issue
+ * them access tokens for chat and calling.
+ *
+ * @packageDocumentation
+ */
+export { CommunicationIdentityClient, DEFAULT_API_VERSION } from "./communicationIdentityClient.js";
+export { parseConnectionString, type ParsedConnectionString } from "./connectionString.js";
+export { AccessKeyCredential } from "./keyCredential.js";
+export { createCommunicationAccessKeyCredentialPolicy, accessKeyCredentialPolicyName } from "./accessKeyCredentialPolicy.js";
+export { COMMUNICATION_SCOPE } from "./tokenCredentialPolicy.js";
+export { logger } from "./logger.js";
+export type { ServiceErrorDetails } from "./serviceError.js";
+export type {
+  AbortSignalLike,
+  CommunicationAccessToken,
+  CommunicationIdentityClientOptions,
+  CommunicationUser,
+  CommunicationUserToken,
+  CreateUserAndTokenOptions,
+  CreateUserOptions,
+  DeleteUserOptions,
+  GetTokenForTeamsUserOptions,
+  GetTokenOptions,
+  IssueTokenOptions,
+  OperationOptions,
+  OperationRequestOptions,
+  RevokeTokensOptions,
+  TokenScope,
+} from "./models.js";
+export { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
+export { RestError, isRestError } from "@azure/core-rest-pipeline";

@@ -1,0 +1,102 @@
+import type { HttpClient, LogPolicyOptions, PipelineOptions, PipelineRequest } from "@azure/core-rest-pipeline";
+
+/** An `AbortSignal`, or anything shaped like one (the pipeline's `AbortSignalLike`). */
+export type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
+
+/**
+ * A Communication Services user: the same shape the Chat and Calling SDKs take.
+ */
+export interface CommunicationUser {
+  /** The user's id, e.g. `8:acs:<resource id>_<opaque id>`. */
+  communicationUserId: string;
+}
+
+/** An access token and when it expires. */
+export interface CommunicationAccessToken {
+  /** The token, to hand to the Chat or Calling SDK. Opaque: do not depend on decoding it. */
+  token: string;
+  /** When the token expires, as the service reported it (`expiresOn`), to the millisecond. */
+  expiresOn: Date;
+}
+
+/** An access token together with the user it was issued to. */
+export interface CommunicationUserToken extends CommunicationAccessToken {
+  /** The user the token belongs to. */
+  user: CommunicationUser;
+}
+
+/**
+ * What a token lets its holder do. The service treats scopes as an extensible set, so any string
+ * is accepted; these are the known ones (`chat.join`, `chat.join.limited` and `voip.join` need
+ * api-version 2023-10-01 or later).
+ */
+export type TokenScope = "chat" | "voip" | "chat.join" | "chat.join.limited" | "voip.join" | (string & {});
+
+/** Per-request HTTP settings. */
+export interface OperationRequestOptions {
+  /** Milliseconds before the request is abandoned with an `AbortError`. @defaultValue no timeout */
+  timeout?: number;
+  /** Extra headers sent with the request (they are signed like the rest of it). */
+  customHeaders?: Record<string, string>;
+}
+
+/** Options every operation takes. */
+export interface OperationOptions {
+  /** Cancels the operation; the promise rejects with an `AbortError` soon after the signal fires. */
+  abortSignal?: AbortSignalLike;
+  /** Per-request HTTP settings. */
+  requestOptions?: OperationRequestOptions;
+}
+
+/** Options of {@link CommunicationIdentityClient.createUser}. */
+export type CreateUserOptions = OperationOptions;
+
+/** Options of {@link CommunicationIdentityClient.issueToken}. */
+export interface IssueTokenOptions extends OperationOptions {
+  /**
+   * Lifetime of the token in minutes, an integer from 60 to 1440.
+   * @defaultValue 1440 (24 hours), chosen by the service
+   */
+  tokenExpiresInMinutes?: number;
+}
+
+/** Options of {@link CommunicationIdentityClient.getToken}, the official client's name for them. */
+export type GetTokenOptions = IssueTokenOptions;
+
+/** Options of {@link CommunicationIdentityClient.createUserAndToken}. */
+export type CreateUserAndTokenOptions = IssueTokenOptions;
+
+/** Options of {@link CommunicationIdentityClient.revokeTokens}. */
+export type RevokeTokensOptions = OperationOptions;
+
+/** Options of {@link CommunicationIdentityClient.deleteUser}. */
+export type DeleteUserOptions = OperationOptions;
+
+/** What the Teams token exchange needs, with the usual operation options. */
+export interface GetTokenForTeamsUserOptions extends OperationOptions {
+  /** A Microsoft Entra access token of the Teams user (audience `https://auth.msft.communication.azure.com`). */
+  teamsUserAadToken: string;
+  /** The Entra application (client) id the token was issued to; must match its `appid` claim. */
+  clientId: string;
+  /** The Teams user's Entra object id; must match the token's `oid` claim. */
+  userObjectId: string;
+}
+
+/** Options of {@link CommunicationIdentityClient}'s constructor. */
+export interface CommunicationIdentityClientOptions extends PipelineOptions {
+  /**
+   * The REST api-version sent with every request.
+   * @defaultValue "2023-10-01"
+   */
+  apiVersion?: string;
+  /**
+   * Allow plain `http` to a host that is not loopback. `localhost`, `127.0.0.0/8` and `[::1]` (the
+   * emulator) are always allowed.
+   * @defaultValue false
+   */
+  allowInsecureConnection?: boolean;
+  /** The HTTP client that sends requests. @defaultValue the pipeline's default for the platform */
+  httpClient?: HttpClient;
+  /** What the logger may show: more header names or query parameters than the safe defaults. */
+  loggingOptions?: Pick<LogPolicyOptions, "additionalAllowedHeaderNames" | "additionalAllowedQueryParameters">;
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns a failed response into the pipeline's `RestError`, with the service's code and message,
+ * and hints for the failures people hit most.
+ *
+ * @internal
+ */
+import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { CLOCK_SKEW_THRESHOLD_MS } from "./clockSkew.js";
+
+/** Extra facts a {@link RestError} from this client carries in its `details`. */
+export interface ServiceErrorDetails {
+  /** The service's `error` object: `code`, `message`, and `target`, `details`, `innererror` when sent. */
+  error?: { code?: string; message?: string; target?: string; details?: unknown[]; innererror?: unknown };
+  /** The `ms-cv` correlation vector to quote to Azure support. */
+  correlationVector?: string;
+  /** The `x-ms-client-request-id` this client sent. */
+  clientRequestId: string;
+}
+
+function errorBody(text: string | null | undefined): ServiceErrorDetails["error"] {
+  try {
+    const body = JSON.parse(text ?? "") as { error?: unknown };
+    if (typeof body?.error === "object" && body.error !== null) return body.error as ServiceErrorDetails["error"];
+  } catch {
+    // Not JSON: the status alone describes the failure.
+  }
+  return undefined;
+}
+
+function hintFor(response: PipelineResponse, now: number): string {
+  const serverDate = Date.parse(response.headers.get("date") ?? "");
+  if (response.status === 401 && Math.abs(serverDate - now) > CLOCK_SKEW_THRESHOLD_MS) {
+    const minutes = Math.round(Math.abs(serverDate - now) / 60_000);
+    return (
+      ` This machine's clock (${new Date(now).toUTCString()}) is ${minutes} minutes from the service's (${new Date(serverDate).toUTCString()}),` +
+      " and signed requests are refused when they differ by more than 15 minutes: synchronise the clock (NTP)."
+    );
+  }
+  if (response.status === 401) {
+    return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
+  }
+  if (response.status === 404) return " Check the endpoint: it should be https://<resource>.communication.azure.com.";
+  return "";
+}
+
+/**
+ * A `RestError` for a response the operation did not expect: the service's message and code when
+ * the body has them, else the status, plus a hint for 401 (keys, clock) and 404 (endpoint).
+ */
+export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
+  const error = errorBody(response.bodyAsText);
+  const message = error?.message || `The service answered ${response.status} without error details.`;
+  const restError = new RestError(`${message}${hintFor(response, now)}`, {
+    code: error?.code,
+    statusCode: response.status,
+    request: response.request,
+    response,
+  });
+  const details: ServiceErrorDetails = {
+    error,
+    correlationVector: response.headers.get("ms-cv") ?? undefined,
+    clientRequestId: response.request.requestId,
+  };
+  restError.details = details;
+  return restError;
+}
