@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { parseConnectionString } from "../src/connectionString.js";
+
+const KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
+const ENDPOINT = "https://contoso.communication.azure.com";
+
+describe("parseConnectionString accepts", () => {
+  it.each([
+    ["the portal's form", `endpoint=${ENDPOINT}/;accesskey=${KEY}`],
+    ["no trailing slash", `endpoint=${ENDPOINT};accesskey=${KEY}`],
+    ["reversed order", `accesskey=${KEY};endpoint=${ENDPOINT}/`],
+    ["mixed case names", `Endpoint=${ENDPOINT}/;AccessKey=${KEY}`],
+    ["spaces around parts", `  endpoint = ${ENDPOINT}/ ;  accesskey=${KEY}  `],
+    ["a trailing semicolon", `endpoint=${ENDPOINT}/;accesskey=${KEY};`],
+    ["empty parts", `;endpoint=${ENDPOINT}/;;accesskey=${KEY};;`],
+    ["unknown parts", `endpoint=${ENDPOINT}/;region=westeurope;accesskey=${KEY}`],
+  ])("%s", (_name, connectionString) => {
+    const { endpoint, credential } = parseConnectionString(connectionString);
+    expect(endpoint).toBe(ENDPOINT);
+    expect(credential.key).toBe(KEY);
+  });
+
+  it("keeps a non-default port and plain http for the emulator", () => {
+    expect(parseConnectionString(`endpoint=http://127.0.0.1:8089/;accesskey=${KEY}`).endpoint).toBe("http://127.0.0.1:8089");
+  });
+
+  it("hides the key from JSON.stringify, String() and util.inspect", async () => {
+    const { inspect } = await import("node:util");
+    const { credential } = parseConnectionString(`endpoint=${ENDPOINT}/;accesskey=${KEY}`);
+    for (const shown of [JSON.stringify(credential), String(credential), inspect(credential, { showHidden: true, depth: 5 })]) {
+      expect(shown).not.toContain(KEY.slice(0, 12));
+    }
+  });
+});
+
+describe("parseConnectionString rejects, naming the problem and never the key", () => {
+  it.each([
+    ["an empty string", "", "non-empty string"],
+    ["a non-string", 42 as unknown as string, "non-empty string"],
+    ["a missing endpoint", `accesskey=${KEY}`, 'no "endpoint" part'],
+    ["a missing access key", `endpoint=${ENDPOINT}/`, 'no "accesskey" part'],
+    ["an empty endpoint", `endpoint=;accesskey=${KEY}`, '"endpoint" part is empty'],
+    ["an empty access key", `endpoint=${ENDPOINT}/;accesskey=`, '"accesskey" part is empty'],
+    ["a duplicated endpoint", `endpoint=${ENDPOINT}/;endpoint=${ENDPOINT}/;accesskey=${KEY}`, 'more than one "endpoint"'],
+    ["a duplicated key", `endpoint=${ENDPOINT}/;accesskey=${KEY};AccessKey=${KEY}`, 'more than one "accesskey"'],
+    ["a part without =", `endpoint=${ENDPOINT}/;${KEY.replaceAll("=", "")}`, 'not "name=value"'],
+    ["a key that is not base64", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}!!${KEY.slice(22)}`, "not standard base64"],
+    ["a base64url key", `endpoint=${ENDPOINT}/;accesskey=${KEY.replace("MDEy", "M-E_")}`, "looks like base64url"],
+    ["a key of the wrong length", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(1)}`, "not standard base64"],
+    ["an endpoint that is not a URL", `endpoint=contoso;accesskey=${KEY}`, "not a valid URL"],
+    ["an endpoint with a path", `endpoint=${ENDPOINT}/identities;accesskey=${KEY}`, "no path, query or fragment"],
+    ["an endpoint with a query", `endpoint=${ENDPOINT}/?a=b;accesskey=${KEY}`, "no path, query or fragment"],
+    ["an ftp endpoint", `endpoint=ftp://contoso.communication.azure.com/;accesskey=${KEY}`, "not ftp"],
+    ["an endpoint with user info", `endpoint=https://me:pw@contoso.communication.azure.com/;accesskey=${KEY}`, "user name or password"],
+  ])("%s", (_name, connectionString, fragment) => {
+    let error: unknown;
+    try {
+      parseConnectionString(connectionString);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    const message = (error as Error).message;
+    expect(message).toContain(fragment);
+    expect(message).toContain("https://<resource>.communication.azure.com");
+    expect(message).not.toContain(KEY.slice(0, 12));
+    expect(message).not.toContain(KEY.slice(30, 42));
+  });
+});
