@@ -5,6 +5,7 @@ import {
   type HttpClient,
   type HttpMethods,
   type Pipeline,
+  type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { parseConnectionString } from "./connectionString.js";
@@ -24,6 +25,7 @@ import type {
   TokenScope,
 } from "./models.js";
 import { createIdentityPipeline } from "./pipeline.js";
+import { markNotRepeatable } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserToken } from "./responses.js";
 import { serviceError } from "./serviceError.js";
 import { checkOptions, checkScopes, checkTeamsOptions, checkTokenExpiresInMinutes, userIdOf } from "./validation.js";
@@ -37,8 +39,12 @@ interface Call {
   status: number;
   options: OperationOptions;
   body?: unknown;
-  headers?: Record<string, string>;
+  /** A create: sent with repeatability headers, retried after an unknown outcome only when safe. */
+  create?: boolean;
 }
+
+/** api-versions documented to honour `Repeatability-Request-ID` on creates. */
+const REPEATABLE_CREATE_VERSIONS = new Set(["2023-08-01"]);
 
 /**
  * Creates Communication Services users and issues them access tokens for chat and calling.
@@ -59,6 +65,8 @@ export class CommunicationIdentityClient {
   readonly #apiVersion: string;
   readonly #pipeline: Pipeline;
   readonly #httpClient: HttpClient;
+  /** Whether the service deduplicates creates: known for some versions, learned from `Repeatability-Result`. */
+  #repeatableCreates: boolean;
 
   /**
    * @param connectionString - `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`.
@@ -85,6 +93,7 @@ export class CommunicationIdentityClient {
     this.#apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.#pipeline = createIdentityPipeline(credential, options);
     this.#httpClient = options.httpClient ?? createDefaultHttpClient();
+    this.#repeatableCreates = REPEATABLE_CREATE_VERSIONS.has(this.#apiVersion);
   }
 
   /**
@@ -96,7 +105,7 @@ export class CommunicationIdentityClient {
    */
   async createUser(options: CreateUserOptions = {}): Promise<CommunicationUser> {
     checkOptions(options);
-    return toUser(await this.#send({ method: "POST", path: "/identities", status: 201, options, body: {}, headers: repeatability() }));
+    return toUser(await this.#send({ method: "POST", path: "/identities", status: 201, options, body: {}, create: true }));
   }
 
   /**
@@ -140,7 +149,7 @@ export class CommunicationIdentityClient {
     checkOptions(options);
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
     const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes };
-    return toUserToken(await this.#send({ method: "POST", path: "/identities", status: 201, options, body, headers: repeatability() }));
+    return toUserToken(await this.#send({ method: "POST", path: "/identities", status: 201, options, body, create: true }));
   }
 
   /**
@@ -189,24 +198,28 @@ export class CommunicationIdentityClient {
     });
     request.headers.set("Accept", "application/json");
     if (call.body !== undefined) request.headers.set("Content-Type", "application/json");
-    for (const [name, value] of Object.entries({ ...call.headers, ...requestOptions.customHeaders })) request.headers.set(name, value);
+    if (call.create) this.#prepareCreate(request);
+    for (const [name, value] of Object.entries(requestOptions.customHeaders ?? {})) request.headers.set(name, value);
     const response = await this.#pipeline.sendRequest(this.#httpClient, request);
+    if (call.create && response.headers.has("repeatability-result")) this.#repeatableCreates = true;
     if (response.status !== call.status) throw serviceError(response);
     return response;
+  }
+  /**
+   * Headers that make a create safe to retry: the service answers a repeat of the same request id
+   * with the first result instead of creating a second identity. Set once per call, so every retry
+   * of the call carries the same values; until the service is known to honour them, a create whose
+   * outcome is unknown is not retried at all.
+   */
+  #prepareCreate(request: PipelineRequest): void {
+    request.headers.set("Repeatability-Request-ID", crypto.randomUUID());
+    request.headers.set("Repeatability-First-Sent", new Date().toUTCString());
+    if (!this.#repeatableCreates) markNotRepeatable(request);
   }
 }
 
 function identityPath(id: string): string {
   return `/identities/${encodeURIComponent(id)}`;
-}
-
-/**
- * Headers that make a create safe to retry: the service answers a repeat of the same request id
- * with the first result instead of creating a second identity. Set once per call, so every retry
- * of the call carries the same values.
- */
-function repeatability(): Record<string, string> {
-  return { "Repeatability-Request-ID": crypto.randomUUID(), "Repeatability-First-Sent": new Date().toUTCString() };
 }
 
 function resolveArguments(

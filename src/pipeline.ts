@@ -7,7 +7,6 @@
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
 import {
   createEmptyPipeline,
-  defaultRetryPolicy,
   logPolicy,
   proxyPolicy,
   redirectPolicy,
@@ -19,6 +18,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
 import { logger } from "./logger.js";
+import { identityRetryPolicy } from "./retryPolicy.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
 
@@ -42,7 +42,7 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   pipeline.addPolicy(
     userAgentPolicy({ ...options.userAgentOptions, userAgentPrefix: joinPrefix(options.userAgentOptions?.userAgentPrefix) }),
   );
-  pipeline.addPolicy(defaultRetryPolicy(options.retryOptions), { phase: "Retry" });
+  pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   if (isNode) pipeline.addPolicy(redirectPolicy(options.redirectOptions), { afterPhase: "Retry" });
   const auth =
     "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);

@@ -1,0 +1,105 @@
+/**
+ * When to try a request again, written down in one place.
+ *
+ * - Throttling (429, or 503 with `Retry-After`): wait exactly what the service asked
+ *   (`retry-after-ms`, `x-ms-retry-after-ms`, or `Retry-After` in seconds or as a date). If it
+ *   asks for longer than `maxRetryDelayInMs`, give up at once and return its answer: waiting less
+ *   would only be throttled again, and a login path should not hang for minutes.
+ * - Transient failures (408, 500, 502, 503, 504, and network errors): exponential backoff with
+ *   jitter, capped at `maxRetryDelayInMs`.
+ * - A create whose outcome is unknown (the connection failed after the request may have reached
+ *   the service) is retried only when the service is known to honour `Repeatability-Request-ID`;
+ *   otherwise a retry could mint a second identity, so the error is thrown, saying so.
+ * - An abort or timeout is never retried.
+ *
+ * @internal
+ */
+import { RestError, retryPolicy, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import type { RetryModifiers } from "@azure/core-rest-pipeline";
+
+/** Defaults chosen for a login path: a few quick tries rather than a minute of waiting. */
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 500;
+export const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
+
+const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
+
+/** Network failures that happen before a request leaves the machine: always safe to repeat. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+const notRepeatable = new WeakSet<PipelineRequest>();
+
+/**
+ * Marks a request that must not be sent twice when its first outcome is unknown, because the
+ * service may not deduplicate it.
+ */
+export function markNotRepeatable(request: PipelineRequest): void {
+  notRepeatable.add(request);
+}
+
+/**
+ * The delay a throttled or unavailable response asks for, in milliseconds, or `undefined` when it
+ * names none.
+ */
+export function retryAfterMs(response: PipelineResponse, now = Date.now()): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const value = Number.parseFloat(response.headers.get(name) ?? "");
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = response.headers.get("retry-after");
+  if (retryAfter === undefined) return undefined;
+  const seconds = Number(retryAfter);
+  if (retryAfter.trim() !== "" && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function backoff(retryCount: number, baseMs: number, maxMs: number): number {
+  const exponential = Math.min(maxMs, baseMs * 2 ** retryCount);
+  return Math.round(exponential * (0.8 + Math.random() * 0.4));
+}
+
+function outcomeUnknownError(error: RestError): RestError {
+  return new RestError(
+    `The connection failed after the create request was sent (${error.message}), so the identity may or may not exist. ` +
+      "It was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
+    { code: error.code, statusCode: error.statusCode, request: error.request },
+  );
+}
+
+function decide(
+  response: PipelineResponse | undefined,
+  error: RestError | undefined,
+  retryCount: number,
+  options: Required<Pick<PipelineRetryOptions, "retryDelayInMs" | "maxRetryDelayInMs">>,
+): RetryModifiers {
+  if (error?.name === "AbortError") return {};
+  if (response && !error) {
+    const asked = response.status === 429 || response.status === 503 ? retryAfterMs(response) : undefined;
+    if (asked !== undefined) return asked <= options.maxRetryDelayInMs ? { retryAfterInMs: asked } : {};
+    if (!TRANSIENT_STATUSES.has(response.status)) return {};
+    return { retryAfterInMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
+  }
+  if (!error) return {};
+  const sent = !NOT_SENT_CODES.has(String(error.code));
+  if (sent && error.request && notRepeatable.has(error.request)) return { errorToThrow: outcomeUnknownError(error) };
+  return { retryAfterInMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
+}
+
+/**
+ * The client's retry policy (see the file comment for the rules).
+ *
+ * @param options - `maxRetries` (default 3), `retryDelayInMs` (default 500), `maxRetryDelayInMs` (default 10000).
+ */
+export function identityRetryPolicy(options: PipelineRetryOptions = {}): PipelinePolicy {
+  const delays = {
+    retryDelayInMs: options.retryDelayInMs ?? DEFAULT_RETRY_DELAY_MS,
+    maxRetryDelayInMs: options.maxRetryDelayInMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+  };
+  const strategy = {
+    name: "identityRetryStrategy",
+    retry: ({ response, responseError, retryCount }: { response?: PipelineResponse; responseError?: RestError; retryCount: number }) =>
+      decide(response, responseError, retryCount, delays),
+  };
+  return retryPolicy([strategy], { maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES });
+}

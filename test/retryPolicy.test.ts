@@ -1,0 +1,92 @@
+import { createEmptyPipeline, createHttpHeaders, createPipelineRequest, RestError, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { describe, expect, it } from "vitest";
+import { identityRetryPolicy, markNotRepeatable, retryAfterMs } from "../src/retryPolicy.js";
+
+type Outcome = { status: number; headers?: Record<string, string> } | { error: string };
+
+/** Sends one request through the retry policy against a scripted transport; returns the calls made. */
+async function run(outcomes: Outcome[], prepare: (request: PipelineRequest) => void = () => {}) {
+  let calls = 0;
+  const httpClient: HttpClient = {
+    async sendRequest(request) {
+      const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
+      if ("error" in outcome) throw new RestError(`socket ${outcome.error}`, { code: outcome.error, request });
+      return { request, status: outcome.status, headers: createHttpHeaders(outcome.headers) };
+    },
+  };
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(identityRetryPolicy({ retryDelayInMs: 1, maxRetryDelayInMs: 1000 }), { phase: "Retry" });
+  const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", method: "POST" });
+  prepare(request);
+  const result = await pipeline.sendRequest(httpClient, request).then(
+    (response) => ({ status: response.status, error: undefined as RestError | undefined }),
+    (error: RestError) => ({ status: undefined, error }),
+  );
+  return { calls, ...result };
+}
+
+describe("identityRetryPolicy", () => {
+  it("retries 429 and 503 with Retry-After until success", async () => {
+    const result = await run([
+      { status: 429, headers: { "retry-after": "0" } },
+      { status: 503, headers: { "retry-after-ms": "5" } },
+      { status: 201 },
+    ]);
+    expect(result).toMatchObject({ calls: 3, status: 201 });
+  });
+
+  it("returns a throttled answer at once when Retry-After exceeds the cap", async () => {
+    expect(await run([{ status: 429, headers: { "retry-after": "3600" } }, { status: 201 }])).toMatchObject({ calls: 1, status: 429 });
+  });
+
+  it.each([408, 500, 502, 503, 504])("retries %i with backoff", async (status) => {
+    expect(await run([{ status }, { status: 200 }])).toMatchObject({ calls: 2, status: 200 });
+  });
+
+  it.each([400, 401, 403, 404, 409, 501])("does not retry %i", async (status) => {
+    expect(await run([{ status }, { status: 200 }])).toMatchObject({ calls: 1, status });
+  });
+
+  it("stops after maxRetries (3) and returns the last answer", async () => {
+    expect(await run([{ status: 500 }])).toMatchObject({ calls: 4, status: 500 });
+  });
+
+  it("retries a dropped connection of a request that may be repeated", async () => {
+    expect(await run([{ error: "ECONNRESET" }, { status: 201 }])).toMatchObject({ calls: 2, status: 201 });
+  });
+
+  it("does not repeat a create whose outcome is unknown, and says why", async () => {
+    const result = await run([{ error: "ECONNRESET" }, { status: 201 }], markNotRepeatable);
+    expect(result.calls).toBe(1);
+    expect(result.error?.code).toBe("ECONNRESET");
+    expect(result.error?.message).toBe(
+      "The connection failed after the create request was sent (socket ECONNRESET), so the identity may or may not exist. " +
+        "It was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
+    );
+  });
+
+  it("repeats a create that never left the machine", async () => {
+    expect(await run([{ error: "ECONNREFUSED" }, { status: 201 }], markNotRepeatable)).toMatchObject({ calls: 2, status: 201 });
+  });
+});
+
+describe("retryAfterMs", () => {
+  const response = (headers: Record<string, string>) => ({
+    request: createPipelineRequest({ url: "https://x" }),
+    status: 429,
+    headers: createHttpHeaders(headers),
+  });
+
+  it.each([
+    [{ "retry-after-ms": "250" }, 250],
+    [{ "x-ms-retry-after-ms": "40" }, 40],
+    [{ "retry-after": "2" }, 2000],
+    [{ "retry-after": "0" }, 0],
+    [{ "retry-after": "Mon, 01 Jan 2024 00:00:30 GMT" }, 30_000],
+    [{ "retry-after": "Sun, 31 Dec 2023 23:00:00 GMT" }, 0],
+    [{ "retry-after": "soon" }, undefined],
+    [{}, undefined],
+  ])("%j waits %s ms", (headers, expected) => {
+    expect(retryAfterMs(response(headers), Date.parse("Mon, 01 Jan 2024 00:00:00 GMT"))).toBe(expected);
+  });
+});
