@@ -1,0 +1,62 @@
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { createHttpHeaders, createPipelineRequest, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { describe, expect, it } from "vitest";
+import { COMMUNICATION_SCOPE, tokenCredentialPolicy } from "../src/tokenCredentialPolicy.js";
+
+function credentialIssuing(lifetimesMs: number[]): TokenCredential & { calls: number } {
+  const credential = {
+    calls: 0,
+    async getToken(scope: string | string[]): Promise<AccessToken> {
+      expect(scope).toBe(COMMUNICATION_SCOPE);
+      const n = credential.calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { token: `entra-${n}`, expiresOnTimestamp: Date.now() + lifetimesMs[Math.min(n, lifetimesMs.length - 1)]! };
+    },
+  };
+  return credential;
+}
+
+async function authorizationOf(policy: ReturnType<typeof tokenCredentialPolicy>): Promise<string | undefined> {
+  const request = createPipelineRequest({ url: "http://127.0.0.1:1/identities" });
+  let seen: PipelineRequest | undefined;
+  await policy.sendRequest(request, async (r) => {
+    seen = r;
+    return { request: r, status: 201, headers: createHttpHeaders() };
+  });
+  return seen?.headers.get("authorization");
+}
+
+describe("tokenCredentialPolicy", () => {
+  it("asks for the Communication scope and sends a bearer token, over http too", async () => {
+    const policy = tokenCredentialPolicy(credentialIssuing([3_600_000]));
+    expect(await authorizationOf(policy)).toBe("Bearer entra-0");
+  });
+
+  it("reuses a token until two minutes before it expires", async () => {
+    const credential = credentialIssuing([3_600_000]);
+    const policy = tokenCredentialPolicy(credential);
+    await authorizationOf(policy);
+    expect(await authorizationOf(policy)).toBe("Bearer entra-0");
+    expect(credential.calls).toBe(1);
+  });
+
+  it("refreshes a token that is about to expire", async () => {
+    const credential = credentialIssuing([60_000, 3_600_000]);
+    const policy = tokenCredentialPolicy(credential);
+    expect(await authorizationOf(policy)).toBe("Bearer entra-0");
+    expect(await authorizationOf(policy)).toBe("Bearer entra-1");
+  });
+
+  it("shares one refresh among concurrent requests", async () => {
+    const credential = credentialIssuing([3_600_000]);
+    const policy = tokenCredentialPolicy(credential);
+    const headers = await Promise.all([authorizationOf(policy), authorizationOf(policy), authorizationOf(policy)]);
+    expect(headers).toEqual(["Bearer entra-0", "Bearer entra-0", "Bearer entra-0"]);
+    expect(credential.calls).toBe(1);
+  });
+
+  it("fails clearly when the credential returns no token", async () => {
+    const policy = tokenCredentialPolicy({ getToken: async () => null });
+    await expect(authorizationOf(policy)).rejects.toThrow("The TokenCredential returned no token for https://communication.azure.com//.default.");
+  });
+});
