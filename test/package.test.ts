@@ -1,0 +1,45 @@
+// Smoke test of the BUILT package (dist/), loaded the way users load it: by its own name, through
+// `require` and `import`, in fresh Node.js processes (self-reference from the repository root).
+// `npm test` builds first; alone, run `npm run build` before this file.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Loads `specifier` in a new Node.js process and returns each export's name and `typeof`. */
+function exportsOf(specifier: string, via: "require" | "import"): Record<string, string> {
+  const load = via === "require" ? `require(${JSON.stringify(specifier)})` : `await import(${JSON.stringify(specifier)})`;
+  const script = `const m = ${load}; console.log(JSON.stringify(Object.fromEntries(Object.keys(m).sort().map((k) => [k, typeof m[k]]))));`;
+  const args = via === "require" ? ["-e", script] : ["--input-type=module", "-e", script];
+  const output = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  return JSON.parse(output) as Record<string, string>;
+}
+
+beforeAll(() => {
+  for (const file of ["dist/cjs/index.js", "dist/esm/index.js"]) {
+    if (!existsSync(new URL(`../${file}`, import.meta.url))) throw new Error(`${file} is missing: run \`npm run build\` first.`);
+  }
+});
+
+describe("the built package", () => {
+  it("exposes the same exports through require and import", () => {
+    const required = exportsOf("acs-identity", "require");
+    const imported = exportsOf("acs-identity", "import");
+    expect(Object.keys(imported)).toEqual(Object.keys(required));
+    expect(imported).toEqual(required);
+    expect(required.CommunicationIdentityClient).toBe("function");
+    expect(imported.CommunicationIdentityClient).toBe("function");
+    expect(required.parseConnectionString).toBe("function");
+    expect(required.createCommunicationAccessKeyCredentialPolicy).toBe("function");
+    expect(required.logger).toBe("object");
+  });
+
+  it("exposes the same emulator exports through require and import", () => {
+    const required = exportsOf("acs-identity/emulator", "require");
+    const imported = exportsOf("acs-identity/emulator", "import");
+    expect(imported).toEqual(required);
+    expect(required.startEmulator).toBe("function");
+  });
+});
