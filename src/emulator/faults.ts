@@ -1,0 +1,78 @@
+/**
+ * Programmatic fault injection: answer with an error, delay, or drop the connection, for the next
+ * N matching requests. Tests use it to exercise retries and outcome-unknown creates.
+ */
+import { jsonReply, type Reply } from "./reply.js";
+import type { FaultSpec, Faults, Operation } from "./types.js";
+
+interface ActiveFault {
+  spec: FaultSpec;
+  left: number;
+}
+
+const CODES: Readonly<Record<number, string>> = {
+  408: "RequestTimeout",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+/** The list of faults of one emulator. */
+export class FaultInjector implements Faults {
+  #faults: ActiveFault[] = [];
+
+  /**
+   * Adds a fault.
+   *
+   * @throws RangeError when `count` is not a positive integer or `Infinity`, or `status` is not 400-599.
+   */
+  add(fault: FaultSpec): void {
+    const count = fault.count ?? 1;
+    if (!(count === Infinity || (Number.isInteger(count) && count > 0))) throw new RangeError("A fault's count must be a positive integer or Infinity.");
+    if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+      throw new RangeError("A fault's status must be an HTTP error status (400-599).");
+    }
+    this.#faults.push({ spec: { ...fault }, left: count });
+  }
+
+  /** Removes every fault. */
+  clear(): void {
+    this.#faults = [];
+  }
+
+  /** Injections left in total. */
+  remaining(): number {
+    return this.#faults.reduce((sum, fault) => sum + fault.left, 0);
+  }
+
+  /**
+   * The fault for a request of `operation`, consuming one of its count, or `undefined`.
+   */
+  take(operation: Operation): FaultSpec | undefined {
+    const index = this.#faults.findIndex((fault) => fault.spec.operation === undefined || fault.spec.operation === operation);
+    if (index === -1) return undefined;
+    const fault = this.#faults[index]!;
+    fault.left -= 1;
+    if (fault.left <= 0) this.#faults.splice(index, 1);
+    return fault.spec;
+  }
+}
+
+/**
+ * The error answer of a fault, or `undefined` when the fault only delays or drops. A fault with
+ * none of `status`, `drop` and `latencyMs` answers 503.
+ */
+export function faultReply(fault: FaultSpec): Reply | undefined {
+  const status = fault.status ?? (fault.drop !== undefined || fault.latencyMs !== undefined ? undefined : 503);
+  if (status === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
+  if (fault.retryAfterMs !== undefined) {
+    headers["retry-after-ms"] = String(fault.retryAfterMs);
+    headers["x-ms-retry-after-ms"] = String(fault.retryAfterMs);
+  }
+  const body = fault.body ?? { error: { code: CODES[status] ?? "InjectedFault", message: `Injected fault: HTTP ${status}.` } };
+  return jsonReply(status, body, headers);
+}

@@ -1,0 +1,92 @@
+/**
+ * A local emulator of the Azure Communication Services Identity API that speaks the real
+ * protocol: HMAC-signed requests, the service's routes, status codes and error bodies, RS256
+ * tokens, repeatable creates, CORS, optional persistence, and fault injection for tests.
+ * Node.js only (`acs-identity/emulator`).
+ *
+ * @packageDocumentation
+ */
+import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
+import { createAuthenticator } from "./auth.js";
+import { FaultInjector } from "./faults.js";
+import { createPipeline } from "./pipeline.js";
+import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
+import { listen } from "./server.js";
+import { IdentityStore } from "./store.js";
+import { createTokenMinter } from "./tokens.js";
+import type { Emulator, EmulatorOptions } from "./types.js";
+
+export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
+export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Starts an emulator and resolves once it listens.
+ *
+ * @param options - see {@link EmulatorOptions}; all optional.
+ * @returns the running emulator; call `close()` when done.
+ * @throws TypeError for an option of the wrong form (a non-loopback host, a key that is not
+ * base64, a resource id that is not a GUID); Error when the port is taken or `dataDir` holds a
+ * damaged journal or another resource's.
+ * @example
+ * const emulator = await startEmulator();
+ * const client = new CommunicationIdentityClient(emulator.connectionString);
+ * // ...
+ * await emulator.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  const accessKey = options.accessKey ?? randomBytes(64).toString("base64");
+  checkOptions(options, host, accessKey);
+  const now = options.now ?? Date.now;
+  const store = await IdentityStore.open({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
+  });
+  try {
+    const minter = await createTokenMinter({ resourceId: store.resourceId, resourceLocation: options.resourceLocation ?? "unitedstates" });
+    const faults = new FaultInjector();
+    const handle = createPipeline({
+      authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
+      context: { store, minter, now },
+      faults,
+      repeatability: new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now),
+      repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
+    });
+    const server = await listen(handle, options.port ?? 0, host);
+    const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
+    return {
+      endpoint,
+      connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
+      accessKey,
+      resourceId: store.resourceId,
+      tokenPublicKey: minter.publicKey,
+      tokenKeyId: minter.keyId,
+      faults,
+      identities: () => store.list(),
+      identity: (id) => store.get(id),
+      close: async () => {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function checkOptions(options: EmulatorOptions, host: string, accessKey: string): void {
+  if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
+  if (accessKey === "" || !BASE64.test(accessKey)) throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+  if (options.resourceId !== undefined && !GUID.test(options.resourceId)) throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError("The port must be an integer from 0 to 65535 (0 picks a free port).");
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+}

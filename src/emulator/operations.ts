@@ -1,0 +1,107 @@
+/**
+ * The six operations of the service, each a function from a checked request to a {@link Reply}.
+ * Authentication, api-version, faults and repeatability are handled before these run.
+ */
+import { supportsCustomId, type ApiVersion } from "./apiVersion.js";
+import { badRequest, denied } from "./errors.js";
+import { jsonReply, type Reply } from "./reply.js";
+import type { IdentityStore } from "./store.js";
+import { checkTeamsExchange } from "./teams.js";
+import type { TokenMinter } from "./tokens.js";
+import type { Operation } from "./types.js";
+import { parseJsonObject, readCreateRequest, readIssueRequest } from "./validation.js";
+
+/** What the operations work with. */
+export interface OperationContext {
+  /** The identities. */
+  store: IdentityStore;
+  /** Issues tokens. */
+  minter: TokenMinter;
+  /** The clock, milliseconds since the epoch. */
+  now: () => number;
+}
+
+/** A request that reached an operation. */
+export interface OperationRequest {
+  /** The decoded identity id from the path, for operations on one identity. */
+  id?: string;
+  /** The request's api-version. */
+  version: ApiVersion;
+  /** The exact body bytes. */
+  body: Buffer;
+}
+
+/** An operation's implementation. */
+export type OperationHandler = (context: OperationContext, request: OperationRequest) => Promise<Reply>;
+
+const NO_CONTENT: Reply = { status: 204 };
+const MINUTE_MS = 60_000;
+
+async function createUser(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  const create = readCreateRequest(parseJsonObject(request.body), request.version);
+  const now = context.now();
+  const identity = await context.store.create(create.customId, now);
+  if (create.scopes.length === 0) return jsonReply(201, { identity: { id: identity.id } });
+  const accessToken = context.minter.mint({ id: identity.id, scopes: create.scopes, issuedAt: now, expiresAt: now + create.expiresInMinutes * MINUTE_MS });
+  await context.store.tokenIssued(identity.id, now);
+  return jsonReply(201, { identity: { id: identity.id }, accessToken });
+}
+
+async function issueToken(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  const id = liveIdentity(context, request);
+  const issue = readIssueRequest(parseJsonObject(request.body), request.version);
+  const now = context.now();
+  const token = context.minter.mint({ id, scopes: issue.scopes, issuedAt: now, expiresAt: now + issue.expiresInMinutes * MINUTE_MS });
+  await context.store.tokenIssued(id, now);
+  return jsonReply(200, token);
+}
+
+async function revokeTokens(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  await context.store.revoke(liveIdentity(context, request), context.now());
+  return NO_CONTENT;
+}
+
+async function deleteUser(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  await context.store.delete(liveIdentity(context, request), context.now());
+  return NO_CONTENT;
+}
+
+async function getUser(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  if (!supportsCustomId(request.version)) {
+    throw badRequest("UnsupportedApiVersion", "GET /identities/{id} requires api-version 2025-03-02-preview or 2025-06-30.");
+  }
+  const identity = context.store.get(liveIdentity(context, request))!;
+  return jsonReply(200, {
+    id: identity.id,
+    ...(identity.customId === undefined ? {} : { customId: identity.customId }),
+    ...(identity.lastTokenIssuedAt === undefined ? {} : { lastTokenIssuedAt: new Date(identity.lastTokenIssuedAt).toISOString() }),
+  });
+}
+
+async function exchangeTeamsToken(context: OperationContext, request: OperationRequest): Promise<Reply> {
+  const now = context.now();
+  const exchange = checkTeamsExchange(parseJsonObject(request.body), now);
+  // The ACS token lives as long as the Entra token it was exchanged for, and never more than a day.
+  const expiresAt = Math.min(exchange.expiresAt, now + 1440 * MINUTE_MS);
+  return jsonReply(200, context.minter.mint({ id: `8:orgid:${exchange.userId}`, scopes: ["voip", "chat"], issuedAt: now, expiresAt }));
+}
+
+/**
+ * The id of a live identity of this resource. Unknown, foreign and deleted ids all get 401, as
+ * the service answers.
+ */
+function liveIdentity(context: OperationContext, request: OperationRequest): string {
+  const id = request.id ?? "";
+  if (context.store.get(id) === undefined) throw denied("The identity does not exist in this resource, or was deleted.");
+  return id;
+}
+
+/** Every operation's handler, by name. */
+export const OPERATIONS: Readonly<Record<Operation, OperationHandler>> = {
+  createUser,
+  issueToken,
+  revokeTokens,
+  deleteUser,
+  exchangeTeamsToken,
+  getUser,
+};

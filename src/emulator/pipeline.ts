@@ -1,0 +1,81 @@
+/**
+ * The order in which a request is checked and answered: preflight, route (404/405), injected
+ * fault, api-version (400), authentication (401), repeatability, then the operation. The HTTP
+ * plumbing around it lives in `server.ts`.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { IncomingHttpHeaders } from "node:http";
+import { apiVersionOf } from "./apiVersion.js";
+import type { Authenticator } from "./auth.js";
+import { preflightReply } from "./cors.js";
+import { faultReply, type FaultInjector } from "./faults.js";
+import { OPERATIONS, type OperationContext, type OperationRequest } from "./operations.js";
+import type { Reply } from "./reply.js";
+import { repeatabilityKey, type RepeatabilityCache, type RepeatabilityLimits } from "./repeatability.js";
+import { ServiceError } from "./errors.js";
+import { matchRoute, type Route } from "./routes.js";
+
+/** A request whose body has been read. */
+export interface IncomingRequest {
+  /** HTTP method, upper-case. */
+  method: string;
+  /** The request target as received (`req.url`). */
+  target: string;
+  /** The headers, lower-case names. */
+  headers: IncomingHttpHeaders;
+  /** The exact body bytes. */
+  body: Buffer;
+}
+
+/** What to do with a request: answer it, or drop the connection (an injected fault). */
+export type Outcome = { reply: Reply; drop?: undefined } | { drop: true; reply?: undefined };
+
+/** Everything the pipeline needs. */
+export interface PipelineParts {
+  authenticator: Authenticator;
+  context: OperationContext;
+  faults: FaultInjector;
+  repeatability: RepeatabilityCache;
+  repeatabilityLimits: RepeatabilityLimits;
+}
+
+/** A base for parsing request targets; only the path and query of the result are used. */
+const TARGET_BASE = "http://emulator.invalid";
+
+/**
+ * Creates the function that answers one request. It throws {@link ServiceError}s for the
+ * expected failures; the server turns those (and anything else) into error answers.
+ */
+export function createPipeline(parts: PipelineParts): (request: IncomingRequest) => Promise<Outcome> {
+  return async (request) => {
+    if (request.method === "OPTIONS") return { reply: preflightReply(request.headers) };
+    const url = parseTarget(request.target);
+    const route = matchRoute(request.method, url.pathname);
+    const fault = parts.faults.take(route.operation);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.drop === "before") return { drop: true };
+    const injected = fault && faultReply(fault);
+    if (injected) return { reply: injected };
+    const version = apiVersionOf(url.searchParams);
+    await parts.authenticator.authenticate(request);
+    const reply = await run(parts, route, { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) }, request.headers);
+    return fault?.drop === "after" ? { drop: true } : { reply };
+  };
+}
+
+/** Runs the operation; a create with repeatability headers runs at most once per request id. */
+async function run(parts: PipelineParts, route: Route, request: OperationRequest, headers: IncomingHttpHeaders): Promise<Reply> {
+  const handler = OPERATIONS[route.operation];
+  const key = route.operation === "createUser" ? repeatabilityKey(headers, parts.context.now(), parts.repeatabilityLimits) : undefined;
+  if (key === undefined) return handler(parts.context, request);
+  const { reply, replayed } = await parts.repeatability.run(key, () => handler(parts.context, request));
+  return { ...reply, headers: { ...reply.headers, "repeatability-result": replayed ? "replayed" : "accepted" } };
+}
+
+function parseTarget(target: string): URL {
+  try {
+    return new URL(target, TARGET_BASE);
+  } catch {
+    throw new ServiceError(404, "NotFound", "The requested resource does not exist.");
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The HTTP plumbing: reading bodies with a size limit, adding the headers every response carries,
+ * turning anything thrown into a safe error answer, dropping connections for faults, and closing
+ * gracefully. What a request means is decided in `pipeline.ts`.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
+import { corsHeaders } from "./cors.js";
+import { errorBody, ServiceError, toServiceError } from "./errors.js";
+import type { IncomingRequest, Outcome } from "./pipeline.js";
+import { errorReply, type Reply } from "./reply.js";
+
+/** The largest request body accepted; larger ones get 413. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** How long `close()` waits for in-flight requests before cutting their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** A listening server and the way to stop it. */
+export interface EmulatorServer {
+  /** The port it listens on. */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, closes keep-alive sockets, releases the port. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts listening.
+ *
+ * @param handle - answers one request (see `pipeline.ts`).
+ * @throws Error when the address cannot be bound (e.g. the port is taken).
+ */
+export async function listen(handle: (request: IncomingRequest) => Promise<Outcome>, port: number, host: string): Promise<EmulatorServer> {
+  let closing = false;
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    void answer(req, res, handle, () => closing);
+  });
+  server.on("clientError", answerClientError);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    port: (server.address() as { port: number }).port,
+    close() {
+      closing = true;
+      closed ??= closeGracefully(server);
+      return closed;
+    },
+  };
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, handle: (request: IncomingRequest) => Promise<Outcome>, closing: () => boolean): Promise<void> {
+  res.on("error", () => undefined);
+  try {
+    const body = await readBody(req);
+    const outcome = await handle({ method: req.method ?? "GET", target: req.url ?? "/", headers: req.headers, body });
+    if (outcome.drop) {
+      req.socket.destroy();
+      return;
+    }
+    send(res, outcome.reply, closing());
+  } catch (thrown) {
+    // The client went away (an aborted upload): nobody is left to answer.
+    if (req.socket.destroyed) return;
+    const error = toServiceError(thrown);
+    // An unread body stays on the socket; the connection cannot be reused after a 413.
+    send(res, errorReply(error), closing() || error.status === 413);
+  }
+}
+
+/** Reads the whole body, refusing more than {@link MAX_BODY_BYTES} as soon as it is known. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function tooLarge(): ServiceError {
+  return new ServiceError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+}
+
+/** The headers of every response. */
+function commonHeaders(): Record<string, string> {
+  return {
+    "ms-cv": correlationVector(),
+    "api-supported-versions": API_SUPPORTED_VERSIONS_HEADER,
+    ...corsHeaders(),
+  };
+}
+
+function send(res: ServerResponse, reply: Reply, closeConnection: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = { ...commonHeaders(), ...reply.headers };
+  if (reply.body !== undefined) {
+    headers["content-type"] = "application/json; charset=utf-8";
+    headers["content-length"] = String(Buffer.byteLength(reply.body));
+  }
+  if (closeConnection) headers.connection = "close";
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** A random correlation vector, as the service's `ms-cv`: base64 of 16 bytes, then `.0`. */
+function correlationVector(): string {
+  return `${randomBytes(16).toString("base64").slice(0, 22)}.0`;
+}
+
+/** Requests Node cannot parse (bad request line, headers too large) still get a JSON error. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLargeHeaders = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLargeHeaders ? 431 : 400;
+  const body = JSON.stringify(errorBody(tooLargeHeaders ? "RequestHeaderFieldsTooLarge" : "BadRequest", "The request is not valid HTTP/1.1."));
+  const headers = { ...commonHeaders(), "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(body)), connection: "close" };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(`HTTP/1.1 ${status} ${tooLargeHeaders ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${body}`);
+}
+
+/** Stops accepting; idle keep-alive sockets close now, busy ones after their answer (`connection: close`). */
+function closeGracefully(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Access tokens: RS256 JWTs with the service's header and claims, signed with an RSA-2048 key
+ * pair generated when the emulator starts. The private key stays in this module's closure.
+ */
+import { createHash, generateKeyPair, sign, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
+
+/** The `scp` claim of every token the service issues. */
+export const TOKEN_SCP = 1792;
+
+/** What a token is issued for. Times are milliseconds since the epoch. */
+export interface TokenRequest {
+  /** The identity id, with its `8:` prefix (`8:acs:...`, `8:orgid:...`). */
+  id: string;
+  /** The scopes, in the order asked. */
+  scopes: readonly string[];
+  /** When it is issued. */
+  issuedAt: number;
+  /** When it expires. */
+  expiresAt: number;
+}
+
+/** A token as the service returns it. */
+export interface AccessToken {
+  /** The JWT. */
+  token: string;
+  /** The expiry, ISO-8601 with 7 fractional digits and `+00:00`. */
+  expiresOn: string;
+}
+
+/** Mints tokens with one key pair. */
+export interface TokenMinter {
+  /** The public key that verifies the tokens. */
+  readonly publicKey: KeyObject;
+  /** The `kid` header: the key's SHA-1 thumbprint, upper-case hex. */
+  readonly keyId: string;
+  /** Issues one token. */
+  mint(request: TokenRequest): AccessToken;
+}
+
+/** The location and resource that every token names. */
+export interface TokenMinterOptions {
+  /** The `resourceId` claim. */
+  resourceId: string;
+  /** The `resourceLocation` claim. */
+  resourceLocation: string;
+}
+
+const generateRsaKeyPair = promisify(generateKeyPair);
+
+/**
+ * Generates a key pair (off the main thread) and returns a minter. The key object is created once:
+ * re-parsing a PEM on every signature would cost more than the signature.
+ */
+export async function createTokenMinter(options: TokenMinterOptions): Promise<TokenMinter> {
+  const { publicKey, privateKey } = await generateRsaKeyPair("rsa", { modulusLength: 2048 });
+  const thumbprint = createHash("sha1").update(publicKey.export({ type: "spki", format: "der" })).digest();
+  const keyId = thumbprint.toString("hex").toUpperCase();
+  const header = base64UrlJson({ alg: "RS256", kid: keyId, x5t: thumbprint.toString("base64url"), typ: "JWT" });
+  return {
+    publicKey,
+    keyId,
+    mint(request) {
+      const signingInput = `${header}.${base64UrlJson(claimsOf(request, options))}`;
+      const signature = sign("sha256", Buffer.from(signingInput), privateKey).toString("base64url");
+      return { token: `${signingInput}.${signature}`, expiresOn: formatExpiresOn(request.expiresAt) };
+    },
+  };
+}
+
+/** The claims, in the order the service writes them. */
+function claimsOf(request: TokenRequest, options: TokenMinterOptions): Record<string, unknown> {
+  const iat = Math.floor(request.issuedAt / 1000);
+  return {
+    skypeid: request.id.replace(/^8:/, ""),
+    scp: TOKEN_SCP,
+    csi: String(iat),
+    exp: Math.floor(request.expiresAt / 1000),
+    acsScope: request.scopes.join(","),
+    resourceId: options.resourceId,
+    resourceLocation: options.resourceLocation,
+    iat,
+  };
+}
+
+function base64UrlJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+/**
+ * An instant as the service writes `expiresOn`: 7 fractional digits and an explicit offset.
+ *
+ * @example formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324)) === "2023-10-10T21:39:39.3240000+00:00"
+ */
+export function formatExpiresOn(time: number): string {
+  return new Date(time).toISOString().replace("Z", "0000+00:00");
+}

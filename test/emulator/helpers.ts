@@ -1,0 +1,110 @@
+/**
+ * Shared helpers of the emulator's tests: raw signed requests over node:http (so that every byte
+ * on the wire is under the test's control) and Teams Entra tokens.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { createHmacSigner, sha256Base64 } from "#hmac";
+import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/signing.js";
+
+/** The api-version the official JS client uses. */
+export const API = "2023-10-01";
+/** The preview version that has customId and GET /identities/{id}. */
+export const PREVIEW = "2025-03-02-preview";
+
+/** A response as received. */
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The body parsed as JSON (`undefined` when empty). */
+  json: any;
+}
+
+/** What to send. */
+export interface RawRequest {
+  method: string;
+  /** Path and query, e.g. `/identities?api-version=2023-10-01`. */
+  path: string;
+  body?: string | Buffer;
+  headers?: Record<string, string | undefined>;
+}
+
+/**
+ * Sends one request on a fresh connection (no keep-alive, so that no socket outlives the test).
+ * Headers whose value is `undefined` are not sent.
+ */
+export function send(endpoint: string, request: RawRequest): Promise<RawResponse> {
+  const url = new URL(request.path, endpoint);
+  return new Promise((resolve, reject) => {
+    const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const req = httpRequest(url, { method: request.method, headers, agent: false, setHost: !("host" in headers) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: text ? JSON.parse(text) : undefined });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(request.body);
+  });
+}
+
+/** What to sign; every part may be overridden to build a tampered request. */
+export interface SigningInput {
+  key: string;
+  method: string;
+  /** The full URL that is signed. */
+  url: string;
+  body?: string;
+  /** `x-ms-date`; now by default. */
+  date?: string;
+}
+
+/** The three signing headers (plus content-type for a body), as a correct client sends them. */
+export async function signedHeaders(input: SigningInput): Promise<Record<string, string>> {
+  const date = input.date ?? new Date().toUTCString();
+  const contentHash = input.body ? await sha256Base64(input.body) : EMPTY_CONTENT_HASH;
+  const signature = await createHmacSigner(input.key)(stringToSign({ method: input.method, url: new URL(input.url), date, contentHash }));
+  return {
+    "x-ms-date": date,
+    "x-ms-content-sha256": contentHash,
+    authorization: authorizationHeader(signature),
+    ...(input.body ? { "content-type": "application/json" } : {}),
+  };
+}
+
+/** Sends a correctly signed request to an emulator. */
+export async function signedSend(
+  emulator: { endpoint: string; accessKey: string },
+  request: { method: string; path: string; body?: unknown; headers?: Record<string, string | undefined> },
+): Promise<RawResponse> {
+  const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const headers = await signedHeaders({ key: emulator.accessKey, method: request.method, url: new URL(request.path, emulator.endpoint).href, ...(body === undefined ? {} : { body }) });
+  return send(emulator.endpoint, { method: request.method, path: request.path, ...(body === undefined ? {} : { body }), headers: { ...headers, ...request.headers } });
+}
+
+/** The path of an operation on one identity, with the id percent-encoded. */
+export function identityPath(id: string, action = "", version = API): string {
+  return `/identities/${encodeURIComponent(id)}${action ? `/${action}` : ""}?api-version=${version}`;
+}
+
+/** Creates an identity and returns its id. */
+export async function createIdentity(emulator: { endpoint: string; accessKey: string }, body: unknown = {}, version = API): Promise<string> {
+  const response = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${version}`, body });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+  return response.json.identity.id as string;
+}
+
+/** An unsigned JWT with these claims, like an Entra ID token whose signature nobody checks. */
+export function teamsJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "RS256", typ: "JWT", kid: "test" })}.${part(claims)}.${Buffer.from("not-a-real-signature").toString("base64url")}`;
+}
+
+/** Decodes a JWT's header and payload without verifying it. */
+export function decodeJwt(token: string): { header: any; payload: any } {
+  const [header, payload] = token.split(".");
+  return { header: JSON.parse(Buffer.from(header!, "base64url").toString()), payload: JSON.parse(Buffer.from(payload!, "base64url").toString()) };
+}
