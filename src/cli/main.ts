@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * The entry point of the `acs-identity` bin: wires the process (arguments, output, signals, exit
+ * code) to {@link main}.
+ */
+import { once } from "node:events";
+import type { CommandIo } from "./command.js";
+import { main } from "./cli.js";
+
+function processIo(): CommandIo {
+  const stopped = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]).then(() => undefined);
+  return { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), stopped };
+}
+
+main(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+    // Nothing else is left to wait for: the signal listeners must not keep the process alive.
+    process.exit();
+  },
+  (error: unknown) => {
+    process.stderr.write(`acs-identity: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
