@@ -9,5 +9,20 @@ step() { printf '\n== %s\n' "$*"; }
 step "build (ESM + CommonJS)"
 npm run build --silent
 
+step "lint (ESLint, typescript-eslint)"
+npm run lint --silent
+
+step "format (Prettier)"
+npm run format:check --silent
+
+step "typecheck (src, tests, samples, bench, scripts)"
+npm run typecheck --silent
+
+step "public API unchanged (API Extractor report in review/)"
+npm run api:check --silent
+
+step "package (publint, attw, tarball contents)"
+npm run check:package --silent
+
 step "unit, integration and emulator tests"
 npx vitest run
