@@ -14,11 +14,13 @@ import type {
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
+  CommunicationUserDetails,
   CommunicationUserToken,
   CreateUserAndTokenOptions,
   CreateUserOptions,
   DeleteUserOptions,
   GetTokenForTeamsUserOptions,
+  GetUserOptions,
   IssueTokenOptions,
   OperationOptions,
   RevokeTokensOptions,
@@ -26,9 +28,19 @@ import type {
 } from "./models.js";
 import { createIdentityPipeline } from "./pipeline.js";
 import { markNotRepeatable } from "./retryPolicy.js";
-import { toAccessToken, toUser, toUserToken } from "./responses.js";
+import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";
 import { serviceError } from "./serviceError.js";
-import { checkOptions, checkScopes, checkTeamsOptions, checkTokenExpiresInMinutes, userIdOf } from "./validation.js";
+import { Coalescer } from "./coalescer.js";
+import { checkTeamsTokenClaims } from "./teamsTokenCheck.js";
+import {
+  checkCustomId,
+  checkCustomIdApiVersion,
+  checkOptions,
+  checkScopes,
+  checkTeamsOptions,
+  checkTokenExpiresInMinutes,
+  userIdOf,
+} from "./validation.js";
 
 /** The api-version sent when the options name none. */
 export const DEFAULT_API_VERSION = "2023-10-01";
@@ -65,6 +77,8 @@ export class CommunicationIdentityClient {
   readonly #apiVersion: string;
   readonly #pipeline: Pipeline;
   readonly #httpClient: HttpClient;
+  /** Creates with a `customId` now in flight, so concurrent ones share a request. */
+  readonly #customIdCreates = new Coalescer<PipelineResponse>();
   /** Whether the service deduplicates creates: known for some versions, learned from `Repeatability-Result`. */
   #repeatableCreates: boolean;
 
@@ -97,15 +111,35 @@ export class CommunicationIdentityClient {
   }
 
   /**
-   * Creates a user with no tokens.
+   * Creates a user with no tokens, or with `customId`, returns the user created earlier with it.
    *
-   * @returns the new user, `{ communicationUserId }`.
-   * @throws RestError when the service refuses (e.g. 401 for a wrong key).
-   * @example const user = await client.createUser();
+   * @param options - `customId` (1 to 256 characters; needs `apiVersion: "2025-03-02-preview"`) and operation options.
+   * @returns the new (or, with `customId`, existing) user, `{ communicationUserId }`.
+   * @throws TypeError or RangeError for a bad `customId` or one the client's api-version lacks (nothing is sent); RestError when the service refuses (e.g. 401 for a wrong key).
+   * @example
+   * const user = await client.createUser();
+   * const same = await client.createUser({ customId: "alice@contoso" }); // api-version 2025-03-02-preview
    */
   async createUser(options: CreateUserOptions = {}): Promise<CommunicationUser> {
     checkOptions(options);
-    return toUser(await this.#send({ method: "POST", path: "/identities", status: 201, options, body: {}, create: true }));
+    checkCustomId(options.customId, this.#apiVersion);
+    return toUser(await this.#create("createUser", { customId: options.customId }, options));
+  }
+
+  /**
+   * What the service knows about a user: its custom id and when it last got a token.
+   * Needs the client option `apiVersion: "2025-03-02-preview"`.
+   *
+   * @param user - the user, or its `communicationUserId`.
+   * @returns `{ user, customId?, lastTokenIssuedAt? }`.
+   * @throws TypeError or RangeError for a bad user, or RangeError when the client's api-version lacks this operation (nothing is sent); RestError when the service refuses (401 or 404 for an unknown user).
+   * @example const { customId, lastTokenIssuedAt } = await client.getUser(user);
+   */
+  async getUser(user: CommunicationUser | string, options: GetUserOptions = {}): Promise<CommunicationUserDetails> {
+    const id = userIdOf(user);
+    checkOptions(options);
+    checkCustomIdApiVersion("getUser", this.#apiVersion);
+    return toUserDetails(await this.#send({ method: "GET", path: identityPath(id), status: 200, options }));
   }
 
   /**
@@ -137,10 +171,11 @@ export class CommunicationIdentityClient {
   }
 
   /**
-   * Creates a user and issues it a token in one request.
+   * Creates a user and issues it a token in one request; with `customId`, issues the token to the
+   * user created earlier with it, if any.
    *
    * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
-   * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
+   * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440), `customId` (1 to 256 characters; needs `apiVersion: "2025-03-02-preview"`) and operation options.
    * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses.
    * @example const { user, token } = await client.createUserAndToken(["voip"]);
    */
@@ -148,8 +183,9 @@ export class CommunicationIdentityClient {
     checkScopes(scopes);
     checkOptions(options);
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
-    const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes };
-    return toUserToken(await this.#send({ method: "POST", path: "/identities", status: 201, options, body, create: true }));
+    checkCustomId(options.customId, this.#apiVersion);
+    const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes, customId: options.customId };
+    return toUserToken(await this.#create("createUserAndToken", body, options));
   }
 
   /**
@@ -178,12 +214,29 @@ export class CommunicationIdentityClient {
    * Exchanges a Teams user's Microsoft Entra token for a Communication Services token.
    *
    * @param options - `teamsUserAadToken`, `clientId` and `userObjectId` (all required) and operation options.
-   * @throws TypeError when a field is missing (nothing is sent); RestError: 401 for an empty, invalid or expired Entra token, 400 when `clientId` or `userObjectId` does not match it.
+   * When the Entra token is a readable JWT, its claims are checked first, locally and without its
+   * signature, so that the common mistakes get a message that names them; opaque tokens are sent as they are.
+   *
+   * @throws TypeError when a field is missing; RangeError when the Entra token expired (more than 5 minutes ago by this machine's clock) or its `oid` or `appid` / `azp` claim does not match `userObjectId` or `clientId` (nothing is sent; the message never contains the token); RestError: 401 for an empty, invalid or expired Entra token, 400 when `clientId` or `userObjectId` does not match it.
    */
   async getTokenForTeamsUser(options: GetTokenForTeamsUserOptions): Promise<CommunicationAccessToken> {
     checkTeamsOptions(options);
+    checkTeamsTokenClaims(options);
     const body = { token: options.teamsUserAadToken, appId: options.clientId, userId: options.userObjectId };
     return toAccessToken(await this.#send({ method: "POST", path: "/teamsUser/:exchangeAccessToken", status: 200, options, body }));
+  }
+
+  /**
+   * Sends a create. The service does not create atomically per custom id (parallel creates can
+   * yield several identities), so creates with a `customId` go through the coalescer: identical
+   * ones share one request, different ones for the same id wait their turn. The shared request
+   * uses the first caller's `requestOptions`; see {@link Coalescer} for what an abort does.
+   */
+  #create(kind: string, body: { customId?: string }, options: OperationOptions): Promise<PipelineResponse> {
+    const send = (abortSignal: OperationOptions["abortSignal"]) =>
+      this.#send({ method: "POST", path: "/identities", status: 201, options: { ...options, abortSignal }, body, create: true });
+    if (body.customId === undefined) return send(options.abortSignal);
+    return this.#customIdCreates.run(body.customId, `${kind} ${JSON.stringify(body)}`, options.abortSignal, send);
   }
 
   async #send(call: Call): Promise<PipelineResponse> {

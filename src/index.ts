@@ -10,18 +10,28 @@ export { AccessKeyCredential } from "./keyCredential.js";
 export { createCommunicationAccessKeyCredentialPolicy, accessKeyCredentialPolicyName } from "./accessKeyCredentialPolicy.js";
 export { COMMUNICATION_SCOPE } from "./tokenCredentialPolicy.js";
 export { logger } from "./logger.js";
+export { inspectToken, type TokenInspection } from "./inspectToken.js";
+export {
+  AutoRefreshingTokenCredential,
+  DEFAULT_REFRESH_MARGIN_MS,
+  type AutoRefreshingTokenCredentialOptions,
+  type TokenRefresher,
+} from "./autoRefreshingTokenCredential.js";
 export type { ServiceErrorDetails } from "./serviceError.js";
 export type {
   AbortSignalLike,
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
+  CommunicationUserDetails,
   CommunicationUserToken,
   CreateUserAndTokenOptions,
   CreateUserOptions,
+  CustomIdOptions,
   DeleteUserOptions,
   GetTokenForTeamsUserOptions,
   GetTokenOptions,
+  GetUserOptions,
   IssueTokenOptions,
   OperationOptions,
   OperationRequestOptions,

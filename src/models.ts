@@ -48,8 +48,22 @@ export interface OperationOptions {
   requestOptions?: OperationRequestOptions;
 }
 
+/**
+ * A stable id of your own for a user (api-version `2025-03-02-preview`): creating a user with a
+ * `customId` that already has one returns that user instead of a new one.
+ */
+export interface CustomIdOptions {
+  /**
+   * Your id for the user, 1 to 256 characters, e.g. your own account id. Needs the client option
+   * `apiVersion: "2025-03-02-preview"`. Concurrent creates with the same `customId` on one client
+   * are sent as one request.
+   * @defaultValue none: every create makes a new user
+   */
+  customId?: string;
+}
+
 /** Options of {@link CommunicationIdentityClient.createUser}. */
-export type CreateUserOptions = OperationOptions;
+export interface CreateUserOptions extends OperationOptions, CustomIdOptions {}
 
 /** Options of {@link CommunicationIdentityClient.issueToken}. */
 export interface IssueTokenOptions extends OperationOptions {
@@ -64,7 +78,20 @@ export interface IssueTokenOptions extends OperationOptions {
 export type GetTokenOptions = IssueTokenOptions;
 
 /** Options of {@link CommunicationIdentityClient.createUserAndToken}. */
-export type CreateUserAndTokenOptions = IssueTokenOptions;
+export interface CreateUserAndTokenOptions extends IssueTokenOptions, CustomIdOptions {}
+
+/** Options of {@link CommunicationIdentityClient.getUser}. */
+export type GetUserOptions = OperationOptions;
+
+/** What the service knows about a user (api-version `2025-03-02-preview`). */
+export interface CommunicationUserDetails {
+  /** The user. */
+  user: CommunicationUser;
+  /** The custom id the user was created with, if any. */
+  customId?: string;
+  /** When a token was last issued to the user; absent when none ever was. */
+  lastTokenIssuedAt?: Date;
+}
 
 /** Options of {@link CommunicationIdentityClient.revokeTokens}. */
 export type RevokeTokensOptions = OperationOptions;

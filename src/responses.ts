@@ -5,7 +5,7 @@
  * @internal
  */
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import type { CommunicationAccessToken, CommunicationUser, CommunicationUserToken } from "./models.js";
+import type { CommunicationAccessToken, CommunicationUser, CommunicationUserDetails, CommunicationUserToken } from "./models.js";
 
 /** `2023-10-10T21:39:39.3244584+00:00`: up to 7 fractional digits and an offset. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
@@ -69,4 +69,17 @@ export function toUser(response: PipelineResponse): CommunicationUser {
 export function toUserToken(response: PipelineResponse): CommunicationUserToken {
   const body = jsonBody(response);
   return { user: userOf(response, body["identity"]), ...accessTokenOf(response, body["accessToken"]) };
+}
+
+/** `{"id","customId"?,"lastTokenIssuedAt"?}` as {@link CommunicationUserDetails}. */
+export function toUserDetails(response: PipelineResponse): CommunicationUserDetails {
+  const body = jsonBody(response);
+  const details: CommunicationUserDetails = { user: userOf(response, body) };
+  if (typeof body["customId"] === "string") details.customId = body["customId"];
+  if (body["lastTokenIssuedAt"] !== undefined && body["lastTokenIssuedAt"] !== null) {
+    const lastTokenIssuedAt = parseTimestamp(body["lastTokenIssuedAt"]);
+    if (!lastTokenIssuedAt) return fail(response, "a lastTokenIssuedAt that is not a timestamp");
+    details.lastTokenIssuedAt = lastTokenIssuedAt;
+  }
+  return details;
 }

@@ -83,3 +83,35 @@ export function checkOptions(options: unknown): void {
     throw new TypeError("Options must be an object (or left out).");
   }
 }
+
+/** The api-versions that know `customId` and `GET /identities/{id}`. */
+export const CUSTOM_ID_API_VERSIONS: readonly string[] = ["2025-03-02-preview"];
+
+/** The longest `customId` the service accepts, in characters. */
+export const MAX_CUSTOM_ID_LENGTH = 256;
+
+/**
+ * @param feature - what needs the preview, as the user wrote it (`customId`, `getUser`).
+ * @throws RangeError when the client's api-version lacks custom ids and user details, naming the version to choose.
+ */
+export function checkCustomIdApiVersion(feature: string, apiVersion: string): void {
+  if (CUSTOM_ID_API_VERSIONS.includes(apiVersion)) return;
+  const wanted = CUSTOM_ID_API_VERSIONS[0]!;
+  throw new RangeError(
+    `${feature} needs api-version ${wanted}, but this client uses ${apiVersion}: create the client with { apiVersion: "${wanted}" }.`,
+  );
+}
+
+/**
+ * @throws TypeError when customId is given but is not a string; RangeError when the api-version lacks it or it is not 1 to 256 characters long.
+ */
+export function checkCustomId(customId: unknown, apiVersion: string): void {
+  if (customId === undefined) return;
+  if (typeof customId !== "string") {
+    throw new TypeError(`customId must be a string of 1 to ${MAX_CUSTOM_ID_LENGTH} characters, for example your own account id for the user.`);
+  }
+  checkCustomIdApiVersion("customId", apiVersion);
+  if (customId.length < 1 || customId.length > MAX_CUSTOM_ID_LENGTH) {
+    throw new RangeError(`customId must be 1 to ${MAX_CUSTOM_ID_LENGTH} characters long; it is ${customId.length}.`);
+  }
+}

@@ -307,14 +307,15 @@ describe("AutoRefreshingTokenCredential", () => {
   });
 
   describe("options", () => {
+    const refresh: TokenRefresher = async () => "";
     it.each([
       [undefined, TypeError],
       [{}, TypeError],
       [{ tokenRefresher: "https://example.com/token" }, TypeError],
-      [{ tokenRefresher: async () => "", refreshMarginMs: "600000" }, TypeError],
-      [{ tokenRefresher: async () => "", refreshMarginMs: -1 }, RangeError],
-      [{ tokenRefresher: async () => "", refreshMarginMs: Number.NaN }, RangeError],
-      [{ tokenRefresher: async () => "", token: { token: "x" } }, TypeError],
+      [{ tokenRefresher: refresh, refreshMarginMs: "600000" }, TypeError],
+      [{ tokenRefresher: refresh, refreshMarginMs: -1 }, RangeError],
+      [{ tokenRefresher: refresh, refreshMarginMs: Number.NaN }, RangeError],
+      [{ tokenRefresher: refresh, token: { token: "x" } }, TypeError],
     ])("refuses %j with %o", (options, errorClass) => {
       expect(() => new AutoRefreshingTokenCredential(options as never)).toThrow(errorClass);
     });
