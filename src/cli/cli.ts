@@ -4,10 +4,12 @@
  */
 import type { Command, CommandIo } from "./command.js";
 import { emulatorCommand } from "./emulatorCommand.js";
+import { IDENTITY_COMMANDS } from "./identityCommands.js";
 
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   emulator: emulatorCommand,
+  ...IDENTITY_COMMANDS,
 };
 
 function help(): string {

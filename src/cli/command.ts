@@ -10,7 +10,23 @@ export interface CommandIo {
   err(line: string): void;
   /** Settles when the process is asked to stop (SIGINT or SIGTERM). */
   stopped: Promise<void>;
+  /** The environment variables (configuration comes from here, never from arguments that land in shell history). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Reads all of standard input, or resolves `undefined` when it is a terminal. */
+  readStdin(): Promise<string | undefined>;
 }
+
+/** Exit codes that scripts can rely on. */
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** The service refused or could not be reached (other than authentication). */
+  failure: 1,
+  /** Bad usage: unknown option, missing or invalid argument, missing configuration. */
+  usage: 2,
+  /** Authentication or authorisation failed (401/403): wrong key, clock skew, unknown or deleted user. */
+  denied: 3,
+} as const;
 
 /** A subcommand. */
 export interface Command {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
-import type { Command, CommandIo } from "./command.js";
+import { EXIT, type Command, type CommandIo } from "./command.js";
 
 const USAGE = `Usage: acs-identity emulator [options]
 
@@ -55,11 +55,11 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     options = parseEmulatorArgs(args);
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   if (options.help) {
     io.out(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const { help: _help, ...emulatorOptions } = options;
   const emulator = await startEmulator(emulatorOptions);
@@ -70,7 +70,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   io.err("Stopping: finishing in-flight requests...");
   await emulator.close();
   io.err("Stopped.");
-  return 0;
+  return EXIT.ok;
 }
 
 /** The `emulator` subcommand. */

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/cli.js";
+import type { CommandIo } from "../../src/cli/command.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+
+let emulator: Emulator;
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+async function run(argv: string[], env: Record<string, string | undefined> = { COMMUNICATION_CONNECTION_STRING: emulator.connectionString }, stdin?: string): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIo = {
+    out: (line) => out.push(...line.split("\n")),
+    err: (line) => err.push(...line.split("\n")),
+    stopped: new Promise(() => {}),
+    env,
+    readStdin: async () => stdin,
+  };
+  return { code: await main(argv, io), out, err };
+}
+
+const ID = /^8:acs:[0-9a-f-]{36}_[0-9a-f-]{36}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+describe("identity commands against the emulator", () => {
+  it("create-user prints the new id, or JSON", async () => {
+    const human = await run(["create-user"]);
+    expect(human.code).toBe(0);
+    expect(human.out).toHaveLength(1);
+    expect(human.out[0]).toMatch(/^Created user 8:acs:/);
+    const json = await run(["create-user", "--json"]);
+    const { communicationUserId } = JSON.parse(json.out[0]!) as { communicationUserId: string };
+    expect(communicationUserId).toMatch(ID);
+    expect(emulator.identity(communicationUserId)).toBeDefined();
+  });
+
+  it("issue-token takes --user, --scopes and --minutes", async () => {
+    const id = JSON.parse((await run(["create-user", "--json"])).out[0]!).communicationUserId as string;
+    const before = Date.now();
+    const result = await run(["issue-token", "--user", id, "--scopes", "chat, voip", "--minutes", "60", "--json"]);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.out[0]!) as { communicationUserId: string; token: string; expiresOn: string };
+    expect(body.communicationUserId).toBe(id);
+    expect(body.token.split(".")).toHaveLength(3);
+    expect(Math.abs(Date.parse(body.expiresOn) - before - 3_600_000)).toBeLessThan(2000);
+    const human = await run(["issue-token", "--user", id, "--scopes", "chat"]);
+    expect(human.out.map((line) => line.split(":")[0])).toEqual(["User", "Token", "Expires on"]);
+    expect(human.out[2]!.slice("Expires on: ".length)).toMatch(ISO);
+  });
+
+  it("create-user-and-token, get-user with a custom id, revoke, delete-user", async () => {
+    const created = await run(["create-user-and-token", "--scopes", "chat", "--custom-id", "cli-user-1", "--json"]);
+    expect(created.code).toBe(0);
+    const id = (JSON.parse(created.out[0]!) as { communicationUserId: string }).communicationUserId;
+    const details = await run(["get-user", "--user", id, "--json"]);
+    const body = JSON.parse(details.out[0]!) as { communicationUserId: string; customId: string; lastTokenIssuedAt: string };
+    expect(body.communicationUserId).toBe(id);
+    expect(body.customId).toBe("cli-user-1");
+    expect(body.lastTokenIssuedAt).toMatch(ISO);
+    expect((await run(["revoke", "--user", id])).out).toEqual([`Revoked the tokens of ${id}`]);
+    expect((await run(["delete-user", "--user", id])).out).toEqual([`Deleted user ${id}`]);
+    expect(emulator.identity(id)).toBeUndefined();
+  });
+
+  it("inspect-token reads the token from standard input", async () => {
+    const token = (JSON.parse((await run(["create-user-and-token", "--scopes", "voip", "--json"])).out[0]!) as { token: string }).token;
+    const result = await run(["inspect-token", "--json"], {}, `${token}\n`);
+    const inspection = JSON.parse(result.out[0]!) as { decodable: boolean; scopes: string[]; resourceId: string };
+    expect(inspection.decodable).toBe(true);
+    expect(inspection.scopes).toEqual(["voip"]);
+    expect(inspection.resourceId).toBe(emulator.resourceId);
+    expect((await run(["inspect-token"], {}, "opaque")).out).toEqual(["The token is opaque (encrypted or not a JWT): its claims cannot be read locally."]);
+  });
+});
+
+describe("exit codes", () => {
+  it("2 without COMMUNICATION_CONNECTION_STRING, saying how to set it", async () => {
+    const result = await run(["create-user"], {});
+    expect(result.code).toBe(2);
+    expect(result.err[0]).toContain("Set COMMUNICATION_CONNECTION_STRING");
+  });
+
+  it.each([
+    [["issue-token", "--scopes", "chat"], "Missing --user."],
+    [["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "59"], "tokenExpiresInMinutes must be an integer from 60 to 1440"],
+    [["issue-token", "--user", "8:acs:x", "--scopes", ""], "empty string"],
+    [["create-user", "--bogus"], "Unknown option '--bogus'"],
+    [["inspect-token"], "Pipe the token on standard input"],
+  ])("2 for bad usage: %j", async (argv, fragment) => {
+    const result = await run(argv);
+    expect(result.code).toBe(2);
+    expect(result.err[0]).toContain(fragment);
+  });
+
+  it("3 when the service denies (an unknown user, a wrong key), with a JSON error under --json", async () => {
+    const unknown = await run(["revoke", "--user", `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, "--json"]);
+    expect(unknown.code).toBe(3);
+    expect(JSON.parse(unknown.out[0]!)).toMatchObject({ error: { status: 401, code: "Denied", exitCode: 3 } });
+    const wrongKey = `endpoint=${emulator.endpoint}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
+    const denied = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: wrongKey });
+    expect(denied.code).toBe(3);
+    expect(denied.err.join("\n")).not.toContain(Buffer.alloc(64, 1).toString("base64"));
+  });
+
+  it("1 when the service cannot be reached", async () => {
+    const closed = `endpoint=http://127.0.0.1:1/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
+    const result = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: closed }).then((r) => r);
+    expect(result.code).toBe(1);
+  });
+
+  it("0 for --help of every command, which documents the exit codes", async () => {
+    for (const name of ["create-user", "issue-token", "create-user-and-token", "revoke", "delete-user", "get-user", "inspect-token"]) {
+      const result = await run([name, "--help"]);
+      expect(result.code).toBe(0);
+      expect(result.out[0]).toBe(`Usage: acs-identity ${name} [options]`);
+      expect(result.out.at(-1)).toBe("Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 authentication failed (401/403).");
+    }
+    const top = await run(["--help"]);
+    expect(top.out.slice(3, 11).map((line) => line.trim().split(/\s+/)[0])).toEqual([
+      "emulator",
+      "create-user",
+      "issue-token",
+      "create-user-and-token",
+      "revoke",
+      "delete-user",
+      "get-user",
+      "inspect-token",
+    ]);
+  });
+});
