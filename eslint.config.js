@@ -25,10 +25,19 @@ export default defineConfig(
     },
   },
   {
+    files: ["**/*.{ts,mts,cts}"],
+    rules: {
+      // `async` without `await` is deliberate here: it turns a synchronous throw into a rejection,
+      // and keeps handlers that share a signature (routes, stub transports) uniformly async.
+      "@typescript-eslint/require-await": "off",
+      // Passing on another promise's rejection reason unchanged (typed `unknown`) is allowed;
+      // rejecting with a literal that is not an Error still is not.
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
-      // Stub transports and policies implement async interfaces with bodies that need no await.
-      "@typescript-eslint/require-await": "off",
       // Tests stringify credentials and clients on purpose, to prove no key shows.
       "@typescript-eslint/no-base-to-string": "off",
       // Tests read loosely typed JSON bodies and captured requests, and assert with `!` what the
