@@ -150,7 +150,8 @@ export class AutoRefreshingTokenCredential {
     } catch (error) {
       // A failed refresh is no reason to withhold a token that still works.
       const fallback = this.#current;
-      if (options.abortSignal?.aborted || this.#disposal.signal.aborted || !fallback || fallback.expiresOnTimestamp <= Date.now()) throw error;
+      if (options.abortSignal?.aborted || this.#disposal.signal.aborted || !fallback || fallback.expiresOnTimestamp <= Date.now())
+        throw error;
       return fallback;
     }
   }

@@ -33,7 +33,8 @@ function checkUserObjectId(claims: Record<string, unknown>, userObjectId: string
   if (oid === undefined || sameId(oid, userObjectId)) return;
   let hint = "pass the Teams user's Entra object id (the token's oid claim).";
   if (sameId(claims["tid"], userObjectId)) hint = "it is the tenant id (tid); pass the user's object id (oid) instead.";
-  else if (sameId(claims["appid"] ?? claims["azp"], userObjectId)) hint = "it is the application id; were clientId and userObjectId swapped?";
+  else if (sameId(claims["appid"] ?? claims["azp"], userObjectId))
+    hint = "it is the application id; were clientId and userObjectId swapped?";
   throw new RangeError(`userObjectId does not match the oid claim of teamsUserAadToken: ${hint}`);
 }
 

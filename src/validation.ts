@@ -108,7 +108,9 @@ export function checkCustomIdApiVersion(feature: string, apiVersion: string): vo
 export function checkCustomId(customId: unknown, apiVersion: string): void {
   if (customId === undefined) return;
   if (typeof customId !== "string") {
-    throw new TypeError(`customId must be a string of 1 to ${MAX_CUSTOM_ID_LENGTH} characters, for example your own account id for the user.`);
+    throw new TypeError(
+      `customId must be a string of 1 to ${MAX_CUSTOM_ID_LENGTH} characters, for example your own account id for the user.`,
+    );
   }
   checkCustomIdApiVersion("customId", apiVersion);
   if (customId.length < 1 || customId.length > MAX_CUSTOM_ID_LENGTH) {

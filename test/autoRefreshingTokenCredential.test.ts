@@ -169,7 +169,9 @@ describe("AutoRefreshingTokenCredential", () => {
 
     it("rejects only the caller that aborted; the refresh goes on for the others", async () => {
       let release!: () => void;
-      const tokenRefresher = vi.fn<TokenRefresher>(() => new Promise<string>((resolve) => (release = () => resolve(tokenExpiringIn(HOUR)))));
+      const tokenRefresher = vi.fn<TokenRefresher>(
+        () => new Promise<string>((resolve) => (release = () => resolve(tokenExpiringIn(HOUR)))),
+      );
       const credential = new AutoRefreshingTokenCredential({ tokenRefresher });
       const controller = new AbortController();
       const aborted = credential.getToken({ abortSignal: controller.signal });
@@ -296,7 +298,9 @@ describe("AutoRefreshingTokenCredential", () => {
 
     it("rejects a getToken waiting on a refresh and discards what the refresher returns late", async () => {
       let release!: () => void;
-      const tokenRefresher = vi.fn<TokenRefresher>(() => new Promise<string>((resolve) => (release = () => resolve(tokenExpiringIn(HOUR)))));
+      const tokenRefresher = vi.fn<TokenRefresher>(
+        () => new Promise<string>((resolve) => (release = () => resolve(tokenExpiringIn(HOUR)))),
+      );
       const credential = new AutoRefreshingTokenCredential({ tokenRefresher, refreshProactively: true });
       const waiting = credential.getToken();
       credential.dispose();

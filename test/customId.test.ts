@@ -94,7 +94,9 @@ describe("getUser", () => {
     const { client } = clientWith(() => ({ status: 200, body: { id: USER_ID, lastTokenIssuedAt: "yesterday" } }));
     const error: unknown = await client.getUser(USER_ID).catch((caught: unknown) => caught);
     expect(isRestError(error) && error.code).toBe(RestError.PARSE_ERROR);
-    expect((error as Error).message).toBe("The service answered 200 with a lastTokenIssuedAt that is not a timestamp; this client cannot read it.");
+    expect((error as Error).message).toBe(
+      "The service answered 200 with a lastTokenIssuedAt that is not a timestamp; this client cannot read it.",
+    );
   });
 
   it("passes on a 404 as a RestError", async () => {
@@ -109,7 +111,11 @@ describe("versions without custom ids", () => {
 
   it.each([
     ["createUser", (client: CommunicationIdentityClient) => client.createUser({ customId: "alice" }), `customId ${message}`],
-    ["createUserAndToken", (client: CommunicationIdentityClient) => client.createUserAndToken(["chat"], { customId: "alice" }), `customId ${message}`],
+    [
+      "createUserAndToken",
+      (client: CommunicationIdentityClient) => client.createUserAndToken(["chat"], { customId: "alice" }),
+      `customId ${message}`,
+    ],
     ["getUser", (client: CommunicationIdentityClient) => client.getUser(USER_ID), `getUser ${message}`],
   ])("%s throws a RangeError naming the version to choose, before any request", async (_, call, expected) => {
     const { client, requests } = clientWith(() => CREATED, "2023-10-01");
@@ -158,7 +164,10 @@ describe("coalescing creates with the same customId", () => {
     let answer: StubReply = { status: 400, body: { error: { code: "ValidationError", message: "Bad customId." } } };
     const { client, requests } = clientWith(() => answer);
     const results = await Promise.allSettled([client.createUser({ customId: "alice" }), client.createUser({ customId: "alice" })]);
-    expect(results.map((result) => result.status === "rejected" && (result.reason as RestError).code)).toEqual(["ValidationError", "ValidationError"]);
+    expect(results.map((result) => result.status === "rejected" && (result.reason as RestError).code)).toEqual([
+      "ValidationError",
+      "ValidationError",
+    ]);
     expect(requests).toHaveLength(1);
     answer = CREATED;
     expect(await client.createUser({ customId: "alice" })).toEqual({ communicationUserId: USER_ID });

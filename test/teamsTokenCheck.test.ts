@@ -95,7 +95,10 @@ describe("checkTeamsTokenClaims", () => {
 
 describe("getTokenForTeamsUser", () => {
   function clientWith() {
-    const { httpClient, requests } = stubHttpClient(() => ({ status: 200, body: { token: "acs", expiresOn: "2024-01-01T13:00:00.0000000+00:00" } }));
+    const { httpClient, requests } = stubHttpClient(() => ({
+      status: 200,
+      body: { token: "acs", expiresOn: "2024-01-01T13:00:00.0000000+00:00" },
+    }));
     const client = new CommunicationIdentityClient("endpoint=https://contoso.communication.azure.com/;accesskey=cHc=", {
       httpClient,
       retryOptions: { maxRetries: 0 },

@@ -19,7 +19,12 @@ export function stubHttpClient(reply: (request: PipelineRequest) => StubReply | 
         Promise.resolve(reply(request)).then(resolve, reject);
       });
       const bodyAsText = answer.body === undefined ? "" : JSON.stringify(answer.body);
-      return { request, status: answer.status, headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8" }), bodyAsText };
+      return {
+        request,
+        status: answer.status,
+        headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8" }),
+        bodyAsText,
+      };
     },
   };
   return { httpClient, requests };

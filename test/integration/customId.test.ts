@@ -10,7 +10,10 @@ let client: CommunicationIdentityClient;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  client = new CommunicationIdentityClient(emulator.connectionString, { apiVersion: "2025-03-02-preview", retryOptions: { retryDelayInMs: 1 } });
+  client = new CommunicationIdentityClient(emulator.connectionString, {
+    apiVersion: "2025-03-02-preview",
+    retryOptions: { retryDelayInMs: 1 },
+  });
 });
 afterAll(async () => {
   await emulator.close();
@@ -36,7 +39,10 @@ describe("custom ids against the emulator (2025-03-02-preview)", () => {
   });
 
   it("gives different customIds different users", async () => {
-    const [a, b] = await Promise.all([client.createUser({ customId: "integration-c1" }), client.createUser({ customId: "integration-c2" })]);
+    const [a, b] = await Promise.all([
+      client.createUser({ customId: "integration-c1" }),
+      client.createUser({ customId: "integration-c2" }),
+    ]);
     expect(a.communicationUserId).not.toBe(b.communicationUserId);
   });
 
