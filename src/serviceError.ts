@@ -36,6 +36,9 @@ function hintFor(response: PipelineResponse, now: number): string {
       " and signed requests are refused when they differ by more than 15 minutes: synchronise the clock (NTP)."
     );
   }
+  if (response.status === 401 && response.request.url.includes("/teamsUser/")) {
+    return " Check that teamsUserAadToken is a current Microsoft Entra access token of the Teams user, issued for Communication Services.";
+  }
   if (response.status === 401) {
     return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
   }

@@ -127,11 +127,12 @@ describe("error paths against the emulator", () => {
   });
 
   it("a Teams token that is garbage gets 401 from the service; expired or foreign JWTs are refused before sending", async () => {
-    const expired = entraToken({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) - 60 });
+    const expired = entraToken({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) - 600 });
     const other = entraToken({ appid: "app-2", oid: "oid-1", exp: hour() });
     const ids = { clientId: "app-1", userObjectId: "oid-1" };
     const garbage = await failure(client.getTokenForTeamsUser({ teamsUserAadToken: "garbage", ...ids }));
     expect(garbage.statusCode).toBe(401);
+    expect(garbage.message).toContain("Check that teamsUserAadToken is a current Microsoft Entra access token of the Teams user");
     await expect(client.getTokenForTeamsUser({ teamsUserAadToken: expired, ...ids })).rejects.toThrow(RangeError);
     await expect(client.getTokenForTeamsUser({ teamsUserAadToken: other, ...ids })).rejects.toThrow(RangeError);
   });
