@@ -9,15 +9,23 @@ const tsc = (project) => execFileSync(process.execPath, ["node_modules/typescrip
 rmSync("dist", { recursive: true, force: true });
 tsc("tsconfig.json");
 tsc("tsconfig.cjs.json");
-// The CommonJS build never runs in a browser, so its "#hmac" always means node:crypto: point each
-// reference straight at dist/cjs/hmac.js. (An "imports" map in dist/cjs/package.json would work in
-// Node.js, but bundlers and publint read only the root package.json's, which maps "#hmac" to ESM.)
+// The CommonJS build never runs in a browser, so its "#hmac" always means node:crypto and its
+// "#nodePolicies" the Node.js policies: point each reference straight at the Node.js file in
+// dist/cjs. (An "imports" map in dist/cjs/package.json would work in Node.js, but bundlers and
+// publint read only the root package.json's, which maps these names to ESM.)
+const NODE_IMPORTS = { "#hmac": "dist/cjs/hmac.js", "#nodePolicies": "dist/cjs/nodePolicies.js" };
 for (const file of readdirSync("dist/cjs", { recursive: true, encoding: "utf8" })) {
   if (!/\.(js|d\.ts)$/.test(file)) continue;
   const path = join("dist/cjs", file);
-  const hmac = relative(dirname(path), "dist/cjs/hmac.js").replaceAll("\\", "/");
   const text = readFileSync(path, "utf8");
-  const rewritten = text.replaceAll('"#hmac"', JSON.stringify(hmac.startsWith(".") ? hmac : `./${hmac}`));
+  let rewritten = text;
+  for (const [name, target] of Object.entries(NODE_IMPORTS)) {
+    const relativePath = relative(dirname(path), target).replaceAll("\\", "/");
+    rewritten = rewritten.replaceAll(
+      JSON.stringify(name),
+      JSON.stringify(relativePath.startsWith(".") ? relativePath : `./${relativePath}`),
+    );
+  }
   if (rewritten !== text) writeFileSync(path, rewritten);
 }
 writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);

@@ -5,17 +5,8 @@
  * @internal
  */
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
-import {
-  createEmptyPipeline,
-  logPolicy,
-  proxyPolicy,
-  redirectPolicy,
-  setClientRequestIdPolicy,
-  tlsPolicy,
-  agentPolicy,
-  userAgentPolicy,
-  type Pipeline,
-} from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, userAgentPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import { addNodePolicies } from "#nodePolicies";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
 import { logger } from "./logger.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
@@ -25,27 +16,21 @@ import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
 /** Sent as the first part of `User-Agent`. */
 export const SDK_USER_AGENT = "acs-identity/0.1.0";
 
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-
 /**
  * Builds the pipeline: client request id and user agent per call; retries; then, per attempt,
  * redirects (Node), signing and logging, so every attempt is signed anew and logged as sent.
+ * The Node-only policies come from `#nodePolicies`, which browsers map to nothing, so that they
+ * stay out of browser bundles (a runtime `isNode` check would not: bundlers keep both branches).
  */
 export function createIdentityPipeline(credential: KeyCredential | TokenCredential, options: CommunicationIdentityClientOptions): Pipeline {
   const pipeline = createEmptyPipeline();
-  if (isNode) {
-    if (options.agent) pipeline.addPolicy(agentPolicy(options.agent));
-    if (options.tlsOptions) pipeline.addPolicy(tlsPolicy(options.tlsOptions));
-    pipeline.addPolicy(proxyPolicy(options.proxyOptions));
-  }
+  addNodePolicies(pipeline, options);
   pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
   pipeline.addPolicy(
     userAgentPolicy({ ...options.userAgentOptions, userAgentPrefix: joinPrefix(options.userAgentOptions?.userAgentPrefix) }),
   );
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
-  if (isNode) pipeline.addPolicy(redirectPolicy(options.redirectOptions), { afterPhase: "Retry" });
-  const auth =
-    "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
+  const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
   pipeline.addPolicy(logPolicy({ logger: logger.info, ...options.loggingOptions }), { afterPhase: "Sign" });
   return pipeline;

@@ -1,0 +1,28 @@
+/**
+ * Starts one emulator, in Node.js, for the browser project: the tests in the page get its
+ * connection string through `inject("connectionString")` and reach its faults through the browser
+ * commands in ./commands.ts. It is closed when the run ends.
+ */
+import type { TestProject } from "vitest/node";
+import { startEmulator } from "../../src/emulator/index.js";
+import { shareEmulator } from "./commands.js";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const emulator = await startEmulator();
+  shareEmulator(emulator);
+  project.provide("connectionString", emulator.connectionString);
+  project.provide("resourceId", emulator.resourceId);
+  return async () => {
+    shareEmulator(undefined);
+    await emulator.close();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** `endpoint=http://127.0.0.1:<port>/;accesskey=<key>` of the emulator the browser tests use. */
+    connectionString: string;
+    /** The emulator's resource GUID, the middle of every identity id it mints. */
+    resourceId: string;
+  }
+}
