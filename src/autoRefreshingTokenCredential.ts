@@ -100,6 +100,7 @@ function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
  * - The background timer is `unref`'d, so it never keeps Node running.
  *
  * @example
+ * ```ts
  * const credential = new AutoRefreshingTokenCredential({
  *   tokenRefresher: async (abortSignal) => (await fetch("/api/token", { signal: abortSignal })).text(),
  *   refreshProactively: true,
@@ -107,6 +108,7 @@ function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
  * const chatClient = new ChatClient(endpoint, credential);
  * // later, when the user signs out:
  * credential.dispose();
+ * ```
  */
 export class AutoRefreshingTokenCredential {
   readonly #refresher: TokenRefresher;

@@ -38,8 +38,10 @@ function scopesOf(value: unknown): string[] | undefined {
  * @param token - an access token, or anything else: this function never throws.
  * @returns the readable facts; fields whose claims are missing are left out.
  * @example
+ * ```ts
  * const { expiresOn, scopes, communicationUserId } = inspectToken(token);
  * console.log(`${communicationUserId} may use ${scopes?.join(", ")} until ${expiresOn?.toISOString()}`);
+ * ```
  */
 export function inspectToken(token: string): TokenInspection {
   const claims = decodeJwtPayload(token);
