@@ -14,7 +14,7 @@ import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
 import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
-import { createTokenMinter } from "./tokens.js";
+import { createTokenMinter, type TokenMinter } from "./tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
@@ -32,10 +32,12 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * base64, a resource id that is not a GUID); Error when the port is taken or `dataDir` holds a
  * damaged journal or another resource's.
  * @example
+ * ```ts
  * const emulator = await startEmulator();
  * const client = new CommunicationIdentityClient(emulator.connectionString);
  * // ...
  * await emulator.close();
+ * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
@@ -46,8 +48,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
   });
+  let minter: TokenMinter | undefined;
   try {
-    const minter = await createTokenMinter({ resourceId: store.resourceId, resourceLocation: options.resourceLocation ?? "unitedstates" });
+    minter = await createTokenMinter({ resourceId: store.resourceId, resourceLocation: options.resourceLocation ?? "unitedstates" });
     const faults = new FaultInjector();
     const handle = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
@@ -70,10 +73,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       identity: (id) => store.get(id),
       close: async () => {
         await server.close();
+        await minter?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await minter?.close();
     await store.close();
     throw error;
   }

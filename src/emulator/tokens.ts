@@ -1,9 +1,11 @@
 /**
  * Access tokens: RS256 JWTs with the service's header and claims, signed with an RSA-2048 key
- * pair generated when the emulator starts. The private key stays in this module's closure.
+ * pair generated when the emulator starts. The private key stays in this module's closure and the
+ * signing thread.
  */
-import { createHash, generateKeyPair, sign, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPair, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
+import { createRsaSigner } from "./rsaSigner.js";
 
 /** The `scp` claim of every token the service issues. */
 export const TOKEN_SCP = 1792;
@@ -35,7 +37,9 @@ export interface TokenMinter {
   /** The `kid` header: the key's SHA-1 thumbprint, upper-case hex. */
   readonly keyId: string;
   /** Issues one token. */
-  mint(request: TokenRequest): AccessToken;
+  mint(request: TokenRequest): Promise<AccessToken>;
+  /** Stops the signing thread. */
+  close(): Promise<void>;
 }
 
 /** The location and resource that every token names. */
@@ -49,22 +53,25 @@ export interface TokenMinterOptions {
 const generateRsaKeyPair = promisify(generateKeyPair);
 
 /**
- * Generates a key pair (off the main thread) and returns a minter. The key object is created once:
- * re-parsing a PEM on every signature would cost more than the signature.
+ * Generates a key pair (off the main thread) and returns a minter. The key object is created once
+ * (re-parsing a PEM on every signature would cost more than the signature) and signing happens on
+ * a worker thread (see `rsaSigner.ts`).
  */
 export async function createTokenMinter(options: TokenMinterOptions): Promise<TokenMinter> {
   const { publicKey, privateKey } = await generateRsaKeyPair("rsa", { modulusLength: 2048 });
   const thumbprint = createHash("sha1").update(publicKey.export({ type: "spki", format: "der" })).digest();
   const keyId = thumbprint.toString("hex").toUpperCase();
   const header = base64UrlJson({ alg: "RS256", kid: keyId, x5t: thumbprint.toString("base64url"), typ: "JWT" });
+  const signer = createRsaSigner(privateKey);
   return {
     publicKey,
     keyId,
-    mint(request) {
+    async mint(request) {
       const signingInput = `${header}.${base64UrlJson(claimsOf(request, options))}`;
-      const signature = sign("sha256", Buffer.from(signingInput), privateKey).toString("base64url");
+      const signature = await signer.sign(signingInput);
       return { token: `${signingInput}.${signature}`, expiresOn: formatExpiresOn(request.expiresAt) };
     },
+    close: () => signer.close(),
   };
 }
 
@@ -90,7 +97,10 @@ function base64UrlJson(value: unknown): string {
 /**
  * An instant as the service writes `expiresOn`: 7 fractional digits and an explicit offset.
  *
- * @example formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324)) === "2023-10-10T21:39:39.3240000+00:00"
+ * @example
+ * ```ts
+ * formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324)) === "2023-10-10T21:39:39.3240000+00:00"
+ * ```
  */
 export function formatExpiresOn(time: number): string {
   return new Date(time).toISOString().replace("Z", "0000+00:00");

@@ -48,7 +48,10 @@ export type Operation = "createUser" | "issueToken" | "revokeTokens" | "deleteUs
 /**
  * A fault to inject into matching requests. Without `status`, `drop` or `latencyMs` it answers 503.
  *
- * @example emulator.faults.add({ status: 503, retryAfterSeconds: 0, count: 2 })
+ * @example
+ * ```ts
+ * emulator.faults.add({ status: 503, retryAfterSeconds: 0, count: 2 })
+ * ```
  */
 export interface FaultSpec {
   /** Answer with this HTTP status and an error body instead of processing the request. */

@@ -75,13 +75,21 @@ export async function signedHeaders(input: SigningInput): Promise<Record<string,
   };
 }
 
+/** Where signed requests go; `now` is the clock to sign with when the emulator's is frozen. */
+export interface Target {
+  endpoint: string;
+  accessKey: string;
+  now?: () => number;
+}
+
 /** Sends a correctly signed request to an emulator. */
 export async function signedSend(
-  emulator: { endpoint: string; accessKey: string },
+  emulator: Target,
   request: { method: string; path: string; body?: unknown; headers?: Record<string, string | undefined> },
 ): Promise<RawResponse> {
   const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
-  const headers = await signedHeaders({ key: emulator.accessKey, method: request.method, url: new URL(request.path, emulator.endpoint).href, ...(body === undefined ? {} : { body }) });
+  const date = new Date(emulator.now?.() ?? Date.now()).toUTCString();
+  const headers = await signedHeaders({ key: emulator.accessKey, method: request.method, url: new URL(request.path, emulator.endpoint).href, date, ...(body === undefined ? {} : { body }) });
   return send(emulator.endpoint, { method: request.method, path: request.path, ...(body === undefined ? {} : { body }), headers: { ...headers, ...request.headers } });
 }
 
@@ -91,7 +99,7 @@ export function identityPath(id: string, action = "", version = API): string {
 }
 
 /** Creates an identity and returns its id. */
-export async function createIdentity(emulator: { endpoint: string; accessKey: string }, body: unknown = {}, version = API): Promise<string> {
+export async function createIdentity(emulator: Target, body: unknown = {}, version = API): Promise<string> {
   const response = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${version}`, body });
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
   return response.json.identity.id as string;

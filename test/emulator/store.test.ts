@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { IdentityStore } from "../../src/emulator/store.js";
+import { PREVIEW, signedSend } from "./helpers.js";
+
+const RESOURCE = "11111111-2222-3333-4444-555555555555";
+
+describe("IdentityStore in memory", () => {
+  it("creates ids of its resource and lists them oldest first", async () => {
+    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const a = await store.create(undefined, 1);
+    const b = await store.create("custom", 2);
+    expect(a.id).toMatch(/^8:acs:11111111-2222-3333-4444-555555555555_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(store.list()).toEqual([
+      { id: a.id, createdAt: 1 },
+      { id: b.id, customId: "custom", createdAt: 2 },
+    ]);
+    expect(store.count()).toBe(2);
+  });
+
+  it("returns the same identity for the same customId", async () => {
+    const store = await IdentityStore.open({});
+    const [a, b] = await Promise.all([store.create("same", 1), store.create("same", 2)]);
+    expect(b).toEqual(a);
+    expect(store.count()).toBe(1);
+  });
+
+  it("records issue and revocation times, and forgets deleted identities and their customId", async () => {
+    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const a = await store.create("key", 1);
+    await store.tokenIssued(a.id, 5);
+    await store.revoke(a.id, 7);
+    expect(store.get(a.id)).toEqual({ id: a.id, customId: "key", createdAt: 1, lastTokenIssuedAt: 5, revokedAt: 7 });
+    await store.delete(a.id, 9);
+    expect(store.get(a.id)).toBeUndefined();
+    const again = await store.create("key", 10);
+    expect(again.id).not.toBe(a.id);
+  });
+
+  it("hands out frozen snapshots", async () => {
+    const store = await IdentityStore.open({});
+    const a = await store.create(undefined, 1);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+});
+
+describe("customId over HTTP", () => {
+  let emulator: Emulator | undefined;
+  afterEach(() => emulator?.close());
+
+  it("gives two racing creates with one customId the same identity", async () => {
+    emulator = await startEmulator();
+    const create = () => signedSend(emulator!, { method: "POST", path: `/identities?api-version=${PREVIEW}`, body: { customId: "racer" } });
+    const responses = await Promise.all([create(), create(), create(), create()]);
+    expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(responses.map((response) => response.json.identity.id)).size).toBe(1);
+    expect(emulator.identities()).toHaveLength(1);
+  });
+});
