@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/cli.js";
+import { parseEmulatorArgs } from "../../src/cli/emulatorCommand.js";
+import { send } from "../emulator/helpers.js";
+
+function io(stop: Promise<void> = new Promise(() => undefined)) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line), stopped: stop } };
+}
+
+describe("acs-identity emulator", () => {
+  it("parses its options", () => {
+    expect(parseEmulatorArgs(["--port", "8089", "--host", "::1", "--access-key", "cHc=", "--data-dir", "d", "--allow-bearer"])).toEqual({
+      help: false,
+      port: 8089,
+      host: "::1",
+      accessKey: "cHc=",
+      dataDir: "d",
+      allowBearer: true,
+    });
+    expect(() => parseEmulatorArgs(["--port", "abc"])).toThrow("--port must be a number from 0 to 65535.");
+    expect(() => parseEmulatorArgs(["--unknown"])).toThrow(TypeError);
+  });
+
+  it("prints the connection string, serves until stopped, then closes", async () => {
+    let stop!: () => void;
+    const session = io(new Promise<void>((resolve) => (stop = resolve)));
+    const running = main(["emulator", "--port", "0", "--access-key", "cHc="], session.io);
+    await vi.waitFor(() => expect(session.out).toHaveLength(1));
+    const [, endpoint] = /^endpoint=(http:\/\/127\.0\.0\.1:\d+)\/;accesskey=cHc=$/.exec(session.out[0]!)!;
+    expect((await send(endpoint!, { method: "GET", path: "/nowhere" })).status).toBe(404);
+    stop();
+    expect(await running).toBe(0);
+    await expect(send(endpoint!, { method: "GET", path: "/nowhere" })).rejects.toThrow(/ECONNREFUSED/);
+    expect(session.err.at(-1)).toBe("Stopped.");
+  });
+
+  it("shows help, and refuses unknown commands and options with exit code 2", async () => {
+    const help = io();
+    expect(await main(["--help"], help.io)).toBe(0);
+    expect(help.out[0]).toMatch(/^  emulator +run the local Identity service emulator$/m);
+    const commandHelp = io();
+    expect(await main(["emulator", "--help"], commandHelp.io)).toBe(0);
+    expect(commandHelp.out[0]).toContain("--data-dir <dir>");
+    const unknown = io();
+    expect(await main(["nope"], unknown.io)).toBe(2);
+    expect(unknown.err[0]).toContain('Unknown command "nope".');
+    const badOption = io();
+    expect(await main(["emulator", "--bogus"], badOption.io)).toBe(2);
+  });
+});
