@@ -22,7 +22,9 @@ export const accessKeyCredentialPolicyName = "CommunicationAccessKeyCredentialPo
  * @param credential - holds the base64 access key; read on every request, so `update()` rotates it.
  * @returns a policy named `CommunicationAccessKeyCredentialPolicy`.
  * @example
+ * ```ts
  * pipeline.addPolicy(createCommunicationAccessKeyCredentialPolicy(credential), { phase: "Sign" });
+ * ```
  */
 export function createCommunicationAccessKeyCredentialPolicy(credential: KeyCredential): PipelinePolicy {
   const signerFor = memoizedSigner();

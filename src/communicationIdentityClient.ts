@@ -68,8 +68,10 @@ const REPEATABLE_CREATE_VERSIONS = new Set(["2023-08-01"]);
  * `details` the `ms-cv` correlation vector and client request id).
  *
  * @example
+ * ```ts
  * const client = new CommunicationIdentityClient(process.env.COMMUNICATION_CONNECTION_STRING!);
  * const { user, token, expiresOn } = await client.createUserAndToken(["chat", "voip"]);
+ * ```
  */
 export class CommunicationIdentityClient {
   readonly #endpoint: string;
@@ -117,8 +119,10 @@ export class CommunicationIdentityClient {
    * @returns the new (or, with `customId`, existing) user, `{ communicationUserId }`.
    * @throws TypeError or RangeError for a bad `customId` or one the client's api-version lacks (nothing is sent); RestError when the service refuses (e.g. 401 for a wrong key).
    * @example
+   * ```ts
    * const user = await client.createUser();
    * const same = await client.createUser({ customId: "alice@contoso" }); // api-version 2025-03-02-preview
+   * ```
    */
   async createUser(options: CreateUserOptions = {}): Promise<CommunicationUser> {
     checkOptions(options);
@@ -133,7 +137,10 @@ export class CommunicationIdentityClient {
    * @param user - the user, or its `communicationUserId`.
    * @returns `{ user, customId?, lastTokenIssuedAt? }`.
    * @throws TypeError or RangeError for a bad user, or RangeError when the client's api-version lacks this operation (nothing is sent); RestError when the service refuses (401 or 404 for an unknown user).
-   * @example const { customId, lastTokenIssuedAt } = await client.getUser(user);
+   * @example
+   * ```ts
+   * const { customId, lastTokenIssuedAt } = await client.getUser(user);
+   * ```
    */
   async getUser(user: CommunicationUser | string, options: GetUserOptions = {}): Promise<CommunicationUserDetails> {
     const id = userIdOf(user);
@@ -150,7 +157,10 @@ export class CommunicationIdentityClient {
    * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
    * @returns the token, its expiry and the user.
    * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses (401 for an unknown or deleted user).
-   * @example const { token, expiresOn } = await client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 });
+   * @example
+   * ```ts
+   * const { token, expiresOn } = await client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 });
+   * ```
    */
   async issueToken(user: CommunicationUser | string, scopes: TokenScope[], options: IssueTokenOptions = {}): Promise<CommunicationUserToken> {
     const id = userIdOf(user);
@@ -177,7 +187,10 @@ export class CommunicationIdentityClient {
    * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
    * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440), `customId` (1 to 256 characters; needs `apiVersion: "2025-03-02-preview"`) and operation options.
    * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses.
-   * @example const { user, token } = await client.createUserAndToken(["voip"]);
+   * @example
+   * ```ts
+   * const { user, token } = await client.createUserAndToken(["voip"]);
+   * ```
    */
   async createUserAndToken(scopes: TokenScope[], options: CreateUserAndTokenOptions = {}): Promise<CommunicationUserToken> {
     checkScopes(scopes);

@@ -24,7 +24,9 @@ const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+
  * @returns the endpoint's origin and a credential holding the key.
  * @throws TypeError when a part is missing, empty, duplicated or malformed.
  * @example
+ * ```ts
  * const { endpoint, credential } = parseConnectionString(process.env.COMMUNICATION_CONNECTION_STRING!);
+ * ```
  */
 export function parseConnectionString(connectionString: string): ParsedConnectionString {
   if (typeof connectionString !== "string" || connectionString.trim() === "") {

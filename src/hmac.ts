@@ -12,7 +12,10 @@ export type HmacSigner = (text: string) => string | Promise<string>;
 /**
  * base64 SHA-256 of the UTF-8 bytes of `text`.
  *
- * @example sha256Base64("banana") === "tJPUg2Sv5E0RwBZc9HCkFk0eJgmRHvmYvoaNRq3j3k4="
+ * @example
+ * ```ts
+ * sha256Base64("banana") === "tJPUg2Sv5E0RwBZc9HCkFk0eJgmRHvmYvoaNRq3j3k4="
+ * ```
  */
 export function sha256Base64(text: string): string | Promise<string> {
   return createHash("sha256").update(text, "utf8").digest("base64");
@@ -21,7 +24,10 @@ export function sha256Base64(text: string): string | Promise<string> {
 /**
  * A signer keyed with the base64-decoded `keyBase64`; the key is decoded once, here.
  *
- * @example createHmacSigner("pw==")("banana") === "88EC05aAS9iXnaimtNO78JLjiPtfWryQB/5QYEzEsu8="
+ * @example
+ * ```ts
+ * createHmacSigner("pw==")("banana") === "88EC05aAS9iXnaimtNO78JLjiPtfWryQB/5QYEzEsu8="
+ * ```
  */
 export function createHmacSigner(keyBase64: string): HmacSigner {
   const key = Buffer.from(keyBase64, "base64");

@@ -6,8 +6,10 @@ import type { KeyCredential } from "@azure/core-auth";
  * enumerable `_key` property).
  *
  * @example
+ * ```ts
  * const credential = new AccessKeyCredential(process.env.COMMUNICATION_ACCESS_KEY!);
  * const client = new CommunicationIdentityClient("https://contoso.communication.azure.com", credential);
+ * ```
  */
 export class AccessKeyCredential implements KeyCredential {
   #key: string;

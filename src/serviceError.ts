@@ -7,7 +7,7 @@
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { CLOCK_SKEW_THRESHOLD_MS } from "./clockSkew.js";
 
-/** Extra facts a {@link RestError} from this client carries in its `details`. */
+/** Extra facts a `RestError` from this client carries in its `details`. */
 export interface ServiceErrorDetails {
   /** The service's `error` object: `code`, `message`, and `target`, `details`, `innererror` when sent. */
   error?: { code?: string; message?: string; target?: string; details?: unknown[]; innererror?: unknown };
@@ -20,7 +20,7 @@ export interface ServiceErrorDetails {
 function errorBody(text: string | null | undefined): ServiceErrorDetails["error"] {
   try {
     const body = JSON.parse(text ?? "") as { error?: unknown };
-    if (typeof body?.error === "object" && body.error !== null) return body.error as ServiceErrorDetails["error"];
+    if (typeof body?.error === "object" && body.error !== null) return body.error;
   } catch {
     // Not JSON: the status alone describes the failure.
   }

@@ -19,7 +19,10 @@ export const HMAC_SCHEME = "HMAC-SHA256";
  * The path and query that are signed: the pathname exactly as the WHATWG URL serialises it, then
  * the query re-serialised as `application/x-www-form-urlencoded` (`a=x%20y` is signed `a=x+y`).
  *
- * @example pathAndQuery(new URL("https://h/identities?b=2&a=x%20y")) === "/identities?b=2&a=x+y"
+ * @example
+ * ```ts
+ * pathAndQuery(new URL("https://h/identities?b=2&a=x%20y")) === "/identities?b=2&a=x+y"
+ * ```
  */
 export function pathAndQuery(url: URL): string {
   const query = url.search ? url.searchParams.toString() : "";
@@ -42,9 +45,11 @@ export interface SignedParts {
  * The string to sign: `METHOD\npathAndQuery\ndate;host;contentHash`.
  *
  * @example
+ * ```ts
  * stringToSign({ method: "get", url: new URL("https://example.com/testPath"),
  *   date: "Wed, 13 Apr 2022 18:09:12 GMT", contentHash: EMPTY_CONTENT_HASH })
  * // "GET\n/testPath\nWed, 13 Apr 2022 18:09:12 GMT;example.com;47DEQ...="
+ * ```
  */
 export function stringToSign(parts: SignedParts): string {
   const { method, url, date, contentHash } = parts;
