@@ -38,6 +38,11 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
     void answer(req, res, handle, () => closing);
   });
   server.on("clientError", answerClientError);
+  // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
+  // service's error shape and headers instead.
+  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
+    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -56,7 +61,12 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   };
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, handle: (request: IncomingRequest) => Promise<Outcome>, closing: () => boolean): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: (request: IncomingRequest) => Promise<Outcome>,
+  closing: () => boolean,
+): Promise<void> {
   res.on("error", () => undefined);
   try {
     const body = await readBody(req);
@@ -137,9 +147,18 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const tooLargeHeaders = error.code === "HPE_HEADER_OVERFLOW";
   const status = tooLargeHeaders ? 431 : 400;
-  const body = JSON.stringify(errorBody(tooLargeHeaders ? "RequestHeaderFieldsTooLarge" : "BadRequest", "The request is not valid HTTP/1.1."));
-  const headers = { ...commonHeaders(), "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(body)), connection: "close" };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  const body = JSON.stringify(
+    errorBody(tooLargeHeaders ? "RequestHeaderFieldsTooLarge" : "BadRequest", "The request is not valid HTTP/1.1."),
+  );
+  const headers = {
+    ...commonHeaders(),
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+    connection: "close",
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   socket.end(`HTTP/1.1 ${status} ${tooLargeHeaders ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${body}`);
 }
 

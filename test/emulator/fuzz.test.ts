@@ -18,8 +18,11 @@ const RUNS = 10_000;
 /** How long one answer may take before the run counts as a hang. */
 const ANSWER_TIMEOUT_MS = 5_000;
 
+/** Identities created before the run, for requests to name. */
+const POOL_SIZE = 200;
+
 /** Every status the emulator may answer a generated request with; 500 means an unexpected throw. */
-const EXPECTED_STATUSES = new Set([200, 201, 204, 400, 401, 404, 405, 413, 431]);
+const EXPECTED_STATUSES = new Set([200, 201, 204, 400, 401, 404, 405, 413, 417, 431]);
 
 // ---------------------------------------------------------------------------------------------
 // What is generated
@@ -46,7 +49,20 @@ interface FuzzCase {
 
 const KNOWN_METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"];
 const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
-const ODD_CHARS = [..."%/:?#[]@!$&'()*+,;= \"<>\\^`{|}~\t", "\u00e9", "\u2603", "\ud83d\ude00", "\u0000", "\u007f", "..", "%2F", "%00", "%zz", "%E0%A4%A", "%"];
+const ODD_CHARS = [
+  ..."%/:?#[]@!$&'()*+,;= \"<>\\^`{|}~\t",
+  "\u00e9",
+  "\u2603",
+  "\ud83d\ude00",
+  "\u0000",
+  "\u007f",
+  "..",
+  "%2F",
+  "%00",
+  "%zz",
+  "%E0%A4%A",
+  "%",
+];
 
 const token = (max: number) => fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: max });
 
@@ -58,7 +74,7 @@ const method = fc.oneof(
 
 /** Which identity an id-taking route names: one that exists (by index into the pool), or garbage. */
 const identityId = fc.oneof(
-  { weight: 3, arbitrary: fc.nat(19).map((index) => ({ pool: index })) },
+  { weight: 3, arbitrary: fc.nat(POOL_SIZE - 1).map((index) => ({ pool: index })) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((text) => ({ literal: encodeURIComponent(text) })) },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...ODD_CHARS), maxLength: 20 }).map((text) => ({ literal: text })) },
 );
@@ -70,9 +86,27 @@ const path = fc.oneof(
   { weight: 2, arbitrary: identityId.map((id): [string, IdChoice?] => ["/identities/{id}/:revokeAccessTokens", id]) },
   { weight: 3, arbitrary: identityId.map((id): [string, IdChoice?] => ["/identities/{id}", id]) },
   { weight: 2, arbitrary: fc.constant<[string, IdChoice?]>(["/teamsUser/:exchangeAccessToken"]) },
-  { weight: 2, arbitrary: fc.array(fc.string({ unit: fc.constantFrom(...ODD_CHARS, "a", "identities", ":issueAccessToken"), maxLength: 6 }), { maxLength: 5 }).map((parts): [string, IdChoice?] => [`/${parts.join("/")}`]) },
-  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((length): [string, IdChoice?] => [`/identities/${"x".repeat(length)}`]) },
-  { weight: 1, arbitrary: fc.constantFrom<[string, IdChoice?]>(["*"], ["http://127.0.0.1/identities"], ["//identities"], ["/identities/"], ["/identities//:issueAccessToken"], [""]) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.string({ unit: fc.constantFrom(...ODD_CHARS, "a", "identities", ":issueAccessToken"), maxLength: 6 }), { maxLength: 5 })
+      .map((parts): [string, IdChoice?] => [`/${parts.join("/")}`]),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((length): [string, IdChoice?] => [`/identities/${"x".repeat(length)}`]),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<[string, IdChoice?]>(
+      ["*"],
+      ["http://127.0.0.1/identities"],
+      ["//identities"],
+      ["/identities/"],
+      ["/identities//:issueAccessToken"],
+      [""],
+    ),
+  },
 );
 
 const query = fc.oneof(
@@ -80,18 +114,41 @@ const query = fc.oneof(
   { weight: 1, arbitrary: fc.constant("") },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map((text) => `api-version=${encodeURIComponent(text)}`) },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...ODD_CHARS, "api-version", "=", "2023-10-01"), maxLength: 8 }) },
-  { weight: 1, arbitrary: fc.constantFrom(`api-version=${API}&api-version=${PREVIEW}`, `api-version=&x=1`, `API-VERSION=${API}`, `api-version=${API}&a=x%20y`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `api-version=${API}&api-version=${PREVIEW}`,
+      `api-version=&x=1`,
+      `API-VERSION=${API}`,
+      `api-version=${API}&a=x%20y`,
+    ),
+  },
 );
 
-const scope = fc.oneof(fc.constantFrom("chat", "voip", "chat.join", "chat.join.limited", "voip.join"), fc.string({ maxLength: 10 }), fc.integer(), fc.constant(null));
+const scope = fc.oneof(
+  fc.constantFrom("chat", "voip", "chat.join", "chat.join.limited", "voip.join"),
+  fc.string({ maxLength: 10 }),
+  fc.integer(),
+  fc.constant(null),
+);
 const minutes = fc.oneof(fc.integer({ min: 60, max: 1440 }), fc.integer(), fc.double(), fc.constantFrom("60", null, true, [], {}));
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 
 /** Bodies the operations understand, with each field sometimes of the wrong type. */
 const operationBody = fc.oneof(
-  fc.record({ createTokenWithScopes: fc.oneof(fc.array(scope, { maxLength: 4 }), anyJson), expiresInMinutes: minutes, customId: fc.oneof(fc.string({ maxLength: 300 }), anyJson) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      createTokenWithScopes: fc.oneof(fc.array(scope, { maxLength: 4 }), anyJson),
+      expiresInMinutes: minutes,
+      customId: fc.oneof(fc.string({ maxLength: 300 }), anyJson),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ scopes: fc.oneof(fc.array(scope, { maxLength: 4 }), anyJson), expiresInMinutes: minutes }, { requiredKeys: [] }),
-  fc.record({ token: fc.oneof(fc.string(), anyJson), appId: fc.oneof(fc.string(), anyJson), userId: fc.oneof(fc.string(), anyJson) }, { requiredKeys: [] }),
+  fc.record(
+    { token: fc.oneof(fc.string(), anyJson), appId: fc.oneof(fc.string(), anyJson), userId: fc.oneof(fc.string(), anyJson) },
+    { requiredKeys: [] },
+  ),
 );
 
 const body = fc.oneof(
@@ -99,24 +156,52 @@ const body = fc.oneof(
   { weight: 6, arbitrary: operationBody.map((value) => Buffer.from(JSON.stringify(value))) },
   { weight: 2, arbitrary: anyJson.map((value) => Buffer.from(JSON.stringify(value))) },
   { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 200 }).map((text) => Buffer.from(text)) },
-  { weight: 1, arbitrary: fc.constantFrom("{", '{"scopes":', "[1,2", "nul", '{"a":1}{', "\ufeff{}", "{}\u0000").map((text) => Buffer.from(text)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("{", '{"scopes":', "[1,2", "nul", '{"a":1}{', "\ufeff{}", "{}\u0000").map((text) => Buffer.from(text)),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)) },
   { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 70_000 }).map((size) => Buffer.alloc(size, 0x20)) },
 );
 
 const headerValue = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom(...TOKEN_CHARS, " ", ",", ";", "="), maxLength: 60 }) },
-  { weight: 1, arbitrary: fc.constantFrom("", "Bearer ", "Bearer x", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=!!!") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "",
+      "Bearer ",
+      "Bearer x",
+      "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=",
+      "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=!!!",
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 20_000 }).map((length) => "h".repeat(length)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
 );
 const headerName = fc.oneof(
-  fc.constantFrom("authorization", "x-ms-date", "x-ms-content-sha256", "host", "content-type", "content-length", "transfer-encoding", "connection", "expect", "repeatability-request-id", "repeatability-first-sent", "access-control-request-headers"),
+  fc.constantFrom(
+    "authorization",
+    "x-ms-date",
+    "x-ms-content-sha256",
+    "host",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "expect",
+    "repeatability-request-id",
+    "repeatability-first-sent",
+    "access-control-request-headers",
+  ),
   token(20),
 );
 const extraHeaders = fc.array(fc.tuple(headerName, headerValue), { maxLength: 4 });
 
-const fuzzCase: fc.Arbitrary<FuzzCase & { id?: IdChoice; query: string }> = fc
+type GeneratedCase = FuzzCase & { id?: IdChoice; query: string };
+
+/** Anything goes: every part drawn independently, most requests broken somewhere. */
+const wildCase: fc.Arbitrary<GeneratedCase> = fc
   .record({
     method,
     path,
@@ -125,15 +210,126 @@ const fuzzCase: fc.Arbitrary<FuzzCase & { id?: IdChoice; query: string }> = fc
     omit: fc.option(fc.constantFrom("x-ms-date", "x-ms-content-sha256", "authorization", "host"), { freq: 8, nil: undefined }),
     headers: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extraHeaders }),
     body,
-    framing: fc.constantFrom<Framing>("length", "length", "length", "length", "chunked", "none", "shortLength", "longLength", "brokenChunked", "lengthAndChunked"),
+    framing: fc.constantFrom<Framing>(
+      "length",
+      "length",
+      "length",
+      "length",
+      "chunked",
+      "none",
+      "shortLength",
+      "longLength",
+      "brokenChunked",
+      "lengthAndChunked",
+    ),
     httpVersion: fc.constantFrom<"1.1" | "1.0">("1.1", "1.1", "1.1", "1.1", "1.1", "1.1", "1.1", "1.0"),
   })
   .map(({ path: [template, id], ...rest }) => ({ ...rest, target: template, ...(id === undefined ? {} : { id }) }));
 
+const validScopes = fc.subarray(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"]);
+const validMinutes = fc.option(fc.integer({ min: 55, max: 1445 }), { nil: undefined });
+const teamsToken = fc
+  .record({ appid: fc.constantFrom("app", "other"), oid: fc.constantFrom("user", "other"), exp: fc.integer({ min: -3600, max: 3600 }) })
+  .map((claims) => {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    return `${part({ alg: "RS256", typ: "JWT" })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + claims.exp })}.c2ln`;
+  });
+const json = <T>(arbitrary: fc.Arbitrary<T>) => arbitrary.map((value) => Buffer.from(JSON.stringify(value)));
+const poolId = fc.nat(POOL_SIZE - 1).map((index): IdChoice => ({ pool: index }));
+
+/** The operations as a correct client calls them, with mostly valid bodies: these reach the handlers. */
+const saneRequest: fc.Arbitrary<{ method: string; target: string; id?: IdChoice; body: Buffer | undefined }> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      method: fc.constant("POST"),
+      target: fc.constant("/identities"),
+      body: fc.option(
+        json(
+          fc.record(
+            { createTokenWithScopes: validScopes, expiresInMinutes: validMinutes, customId: fc.string({ maxLength: 8 }) },
+            { requiredKeys: [] },
+          ),
+        ),
+        { nil: undefined },
+      ),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      method: fc.constant("POST"),
+      target: fc.constant("/identities/{id}/:issueAccessToken"),
+      id: poolId,
+      body: json(fc.record({ scopes: validScopes, expiresInMinutes: validMinutes }, { requiredKeys: ["scopes"] })),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      method: fc.constant("POST"),
+      target: fc.constant("/identities/{id}/:revokeAccessTokens"),
+      id: poolId,
+      body: fc.constant(undefined),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ method: fc.constant("GET"), target: fc.constant("/identities/{id}"), id: poolId, body: fc.constant(undefined) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      method: fc.constant("DELETE"),
+      target: fc.constant("/identities/{id}"),
+      id: poolId,
+      body: fc.constant(undefined),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      method: fc.constant("POST"),
+      target: fc.constant("/teamsUser/:exchangeAccessToken"),
+      body: json(fc.record({ token: teamsToken, appId: fc.constant("app"), userId: fc.constant("user") })),
+    }),
+  },
+  // Signed bodies of the wrong types, invalid JSON, unicode and bytes, where the handlers read them.
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      method: fc.constant("POST"),
+      target: fc.constantFrom("/identities", "/identities/{id}/:issueAccessToken", "/teamsUser/:exchangeAccessToken"),
+      id: poolId,
+      body,
+    }),
+  },
+);
+
+const saneCase: fc.Arbitrary<GeneratedCase> = fc
+  .record({
+    request: saneRequest,
+    query: fc.constantFrom(...SUPPORTED_API_VERSIONS).map((version) => `api-version=${version}`),
+    headers: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<Array<[string, string]>>([]) },
+      {
+        weight: 1,
+        arbitrary: fc.uuid().map((uuid): Array<[string, string]> => [
+          ["repeatability-request-id", uuid],
+          ["repeatability-first-sent", new Date().toUTCString()],
+        ]),
+      },
+    ),
+    framing: fc.constantFrom<Framing>("length", "length", "length", "chunked"),
+  })
+  .map(({ request, ...rest }) => ({ ...request, ...rest, signing: "valid", omit: undefined, httpVersion: "1.1" }));
+
+const fuzzCase = fc.oneof({ weight: 1, arbitrary: saneCase }, { weight: 1, arbitrary: wildCase });
+
 // ---------------------------------------------------------------------------------------------
 // Turning a case into bytes
 
-async function serialise(testCase: FuzzCase & { id?: IdChoice; query: string }, pool: string[], host: string, key: string): Promise<Buffer> {
+async function serialise(testCase: GeneratedCase, pool: string[], host: string, key: string): Promise<Buffer> {
   const id = testCase.id === undefined ? "" : "pool" in testCase.id ? encodeURIComponent(pool[testCase.id.pool]!) : testCase.id.literal;
   const path = testCase.target.replace("{id}", id);
   const target = testCase.query === "" || path === "*" ? path : `${path}?${testCase.query}`;
@@ -151,7 +347,9 @@ async function serialise(testCase: FuzzCase & { id?: IdChoice; query: string }, 
     // A target no URL parser accepts cannot be signed; such requests go unsigned.
     if (url !== undefined) {
       const tampered = testCase.signing === "tampered";
-      const signature = await createHmacSigner(key)(stringToSign({ method: tampered ? `${testCase.method}X` : testCase.method, url, date, contentHash }));
+      const signature = await createHmacSigner(key)(
+        stringToSign({ method: tampered ? `${testCase.method}X` : testCase.method, url, date, contentHash }),
+      );
       headers.push(["x-ms-date", date], ["x-ms-content-sha256", contentHash], ["authorization", authorizationHeader(signature)]);
     }
   }
@@ -165,7 +363,11 @@ async function serialise(testCase: FuzzCase & { id?: IdChoice; query: string }, 
 }
 
 function frame(framing: Framing, bytes: Buffer): { framingHeaders: Array<[string, string]>; payload: Buffer } {
-  const chunked = () => Buffer.concat([...(bytes.length ? [Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")] : []), Buffer.from("0\r\n\r\n")]);
+  const chunked = () =>
+    Buffer.concat([
+      ...(bytes.length ? [Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")] : []),
+      Buffer.from("0\r\n\r\n"),
+    ]);
   switch (framing) {
     case "length":
       return { framingHeaders: [["content-length", String(bytes.length)]], payload: bytes };
@@ -178,9 +380,18 @@ function frame(framing: Framing, bytes: Buffer): { framingHeaders: Array<[string
     case "longLength":
       return { framingHeaders: [["content-length", String(bytes.length + 10)]], payload: bytes };
     case "brokenChunked":
-      return { framingHeaders: [["transfer-encoding", "chunked"]], payload: Buffer.concat([Buffer.from(`${(bytes.length + 5).toString(16)}\r\n`), bytes]) };
+      return {
+        framingHeaders: [["transfer-encoding", "chunked"]],
+        payload: Buffer.concat([Buffer.from(`${(bytes.length + 5).toString(16)}\r\n`), bytes]),
+      };
     case "lengthAndChunked":
-      return { framingHeaders: [["content-length", String(bytes.length)], ["transfer-encoding", "chunked"]], payload: chunked() };
+      return {
+        framingHeaders: [
+          ["content-length", String(bytes.length)],
+          ["transfer-encoding", "chunked"],
+        ],
+        payload: chunked(),
+      };
   }
 }
 
@@ -189,7 +400,8 @@ function frame(framing: Framing, bytes: Buffer): { framingHeaders: Array<[string
  * step: such requests share one keep-alive connection; the others get a connection of their own.
  */
 function fitsKeepAlive(testCase: FuzzCase, bytes: Buffer): boolean {
-  const framed = testCase.framing === "length" || testCase.framing === "chunked" || (testCase.framing === "none" && testCase.body === undefined);
+  const framed =
+    testCase.framing === "length" || testCase.framing === "chunked" || (testCase.framing === "none" && testCase.body === undefined);
   const extraFraming = testCase.headers.some(([name]) => ["content-length", "transfer-encoding", "expect"].includes(name.toLowerCase()));
   return framed && !extraFraming && testCase.httpVersion === "1.1" && bytes.length < 16_000 && (testCase.body?.length ?? 0) <= 64 * 1024;
 }
@@ -223,13 +435,14 @@ function parseResponse(buffer: Buffer, headRequest: boolean): { response: Parsed
   const status = Number(match[1]);
   if (headers.has("transfer-encoding")) throw new Error("the emulator answers with Content-Length, not chunked");
   const lengths = headers.get("content-length");
-  if (lengths !== undefined && (lengths.length !== 1 || !/^\d+$/.test(lengths[0]!))) throw new Error(`bad content-length ${String(lengths)}`);
+  if (lengths !== undefined && (lengths.length !== 1 || !/^\d+$/.test(lengths[0]!)))
+    throw new Error(`bad content-length ${String(lengths)}`);
   const declared = Number(lengths?.[0] ?? 0);
   let length = headRequest || status === 204 || status === 304 || (status >= 100 && status < 200) ? 0 : declared;
   // A request Node could not parse gets its error with a body even when it began with HEAD, on a
   // connection closed right after: the whole rest of the stream is that body.
   const closing = headers.get("connection")?.some((value) => value.toLowerCase() === "close") ?? false;
-  if (headRequest && closing && status === 400 && buffer.length - end - 4 === declared) length = declared;
+  if (headRequest && closing && buffer.length - end - 4 === declared) length = declared;
   if (buffer.length < end + 4 + length) return undefined;
   return { response: { status, headers, body: buffer.subarray(end + 4, end + 4 + length) }, rest: buffer.subarray(end + 4 + length) };
 }
@@ -360,7 +573,8 @@ function checkAnswer(response: ParsedResponse): void {
     return;
   }
   if (response.body.length === 0) return; // a HEAD request's answer
-  if (!response.headers.get("content-type")?.[0]?.startsWith("application/json")) throw new Error(`body without a JSON content-type: ${text}`);
+  if (!response.headers.get("content-type")?.[0]?.startsWith("application/json"))
+    throw new Error(`body without a JSON content-type: ${text}`);
   const json: unknown = JSON.parse(text);
   const ok = response.status >= 400 ? isError(json) : isSuccess(response.status, json);
   if (!ok) throw new Error(`answer of the wrong shape for ${response.status}: ${text}`);
@@ -376,7 +590,8 @@ function isError(json: unknown): boolean {
 
 function isSuccess(status: number, json: unknown): boolean {
   if (!isObject(json)) return false;
-  if (status === 201) return isObject(json.identity) && isString(json.identity.id) && (json.accessToken === undefined || isToken(json.accessToken));
+  if (status === 201)
+    return isObject(json.identity) && isString(json.identity.id) && (json.accessToken === undefined || isToken(json.accessToken));
   return isToken(json) || isString(json.id);
 }
 
@@ -390,7 +605,8 @@ beforeAll(async () => {
   emulator = await startEmulator();
   host = new URL(emulator.endpoint).host;
   pool = [];
-  for (let index = 0; index < 20; index += 1) pool.push(await createIdentity(emulator, index % 2 ? { customId: `fuzz-${index}` } : {}, PREVIEW));
+  for (let index = 0; index < POOL_SIZE; index += 1)
+    pool.push(await createIdentity(emulator, index % 2 ? { customId: `fuzz-${index}` } : {}, PREVIEW));
 });
 afterAll(async () => {
   await emulator.close();
@@ -399,7 +615,7 @@ afterAll(async () => {
 describe("the emulator under generated raw requests", () => {
   it(`answers ${RUNS} generated requests well and keeps serving`, { timeout: 120_000 }, async () => {
     const connection = new Connection(Number(new URL(emulator.endpoint).port));
-    const counts = new Map<number, number>();
+    const codes = new Map<string, number>();
     let sent = 0;
     const started = performance.now();
     try {
@@ -408,13 +624,24 @@ describe("the emulator under generated raw requests", () => {
           const bytes = await serialise(testCase, pool, host, emulator.accessKey);
           const headRequest = testCase.method === "HEAD";
           sent += 1;
-          const responses = fitsKeepAlive(testCase, bytes) ? [(await connection.exchange(bytes, headRequest)).response] : await exchangeAlone(Number(new URL(emulator.endpoint).port), bytes, headRequest);
-          if (responses.length === 0 && testCase.framing !== "longLength" && testCase.framing !== "brokenChunked" && (testCase.body?.length ?? 0) <= 64 * 1024) {
+          const responses = fitsKeepAlive(testCase, bytes)
+            ? [(await connection.exchange(bytes, headRequest)).response]
+            : await exchangeAlone(Number(new URL(emulator.endpoint).port), bytes, headRequest);
+          if (
+            responses.length === 0 &&
+            testCase.framing !== "longLength" &&
+            testCase.framing !== "brokenChunked" &&
+            (testCase.body?.length ?? 0) <= 64 * 1024
+          ) {
             throw new Error("no answer");
           }
           for (const response of responses) {
             checkAnswer(response);
-            counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
+            const code =
+              response.status >= 400
+                ? `${response.status} ${JSON.parse(response.body.toString() || "{}")?.error?.code}`
+                : String(response.status);
+            codes.set(code, (codes.get(code) ?? 0) + 1);
           }
         }),
         { numRuns: RUNS, seed: Number(process.env["FUZZ_SEED"] ?? 20_240_101), endOnFailure: true },
@@ -423,13 +650,40 @@ describe("the emulator under generated raw requests", () => {
       connection.close();
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(`fuzz: ${sent} requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...counts].sort(([a], [b]) => a - b)))}`);
+    console.log(`fuzz: ${sent} requests in ${seconds.toFixed(1)} s; answers ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
     expect(sent).toBeGreaterThanOrEqual(RUNS);
     // The handlers, not only authentication, were reached.
-    for (const status of [200, 201, 204, 400, 401, 404, 405]) expect(counts.get(status) ?? 0).toBeGreaterThan(0);
+    for (const code of [
+      "200",
+      "201",
+      "204",
+      "400 ValidationError",
+      "400 InvalidRequestBody",
+      "400 InvalidRequest",
+      "401 InvalidAccessToken",
+      "401 Denied",
+      "404 NotFound",
+      "405 MethodNotAllowed",
+    ]) {
+      expect(codes.get(code) ?? 0, code).toBeGreaterThan(0);
+    }
 
     const created = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} });
     expect(created.status).toBe(201);
     expect(emulator.identity(created.json.identity.id)).toBeDefined();
+  });
+
+  it("answers an Expect it cannot meet with the service's JSON error (found by the fuzzer: Node's bare 417 had no body and no ms-cv)", async () => {
+    const port = Number(new URL(emulator.endpoint).port);
+    const bytes = Buffer.from(
+      `POST /identities?api-version=${API} HTTP/1.1\r\nhost: ${host}\r\nexpect: Bearer x\r\ncontent-length: 2\r\n\r\n{}`,
+    );
+    const [response, ...more] = await exchangeAlone(port, bytes, false);
+    expect(more).toEqual([]);
+    expect(response!.status).toBe(417);
+    expect(response!.headers.get("ms-cv")).toHaveLength(1);
+    expect(JSON.parse(response!.body.toString())).toEqual({
+      error: { code: "ExpectationFailed", message: "Only Expect: 100-continue is supported." },
+    });
   });
 });
