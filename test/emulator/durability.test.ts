@@ -1,0 +1,183 @@
+/**
+ * Durability of the emulator's data directory against a crash: the built command runs as a child
+ * process, clients create users in a loop, the process is killed with SIGKILL at several moments,
+ * and after each restart on the same directory every create that was acknowledged is still there.
+ * Revocations, deletions and custom ids survive too, and a journal whose last line was torn loads.
+ *
+ * Needs the built package: `npm test` builds first; alone, run `npm run build` before this file.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { startEmulator } from "../../src/emulator/index.js";
+import { JOURNAL_FILE } from "../../src/emulator/journal.js";
+
+const CLI = fileURLToPath(new URL("../../dist/esm/cli/main.js", import.meta.url));
+const ACCESS_KEY = randomBytes(64).toString("base64");
+/** Concurrent create loops while the process is killed. */
+const LOOPS = 4;
+
+/** A running emulator process. */
+interface Child {
+  process: ChildProcess;
+  connectionString: string;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+/** Starts the built command on `dataDir` with a random port, and resolves once it printed its connection string. */
+async function startChild(dataDir: string): Promise<Child> {
+  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir, "--access-key", ACCESS_KEY], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the emulator did not start within 10 s: ${stderr}`)), 10_000);
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    void exited.then((code) => reject(new Error(`the emulator exited (${String(code)}) before starting: ${stderr}`)));
+  });
+  lines.close();
+  return { process: child, connectionString, exited };
+}
+
+async function kill(child: Child): Promise<void> {
+  child.process.kill("SIGKILL");
+  expect(await child.exited).toBe("SIGKILL");
+}
+
+/** A client that does not retry, so that every call's outcome is what the service answered to it. */
+function clientOf(child: Child, apiVersion?: string): CommunicationIdentityClient {
+  return new CommunicationIdentityClient(child.connectionString, {
+    retryOptions: { maxRetries: 0 },
+    ...(apiVersion ? { apiVersion } : {}),
+  });
+}
+
+/**
+ * Creates users in {@link LOOPS} concurrent loops until the process dies; SIGKILLs it once
+ * `killAfter` creates have succeeded. Returns the ids of the creates that succeeded.
+ */
+async function createUntilKilled(child: Child, killAfter: number): Promise<{ created: string[]; failed: number }> {
+  const client = clientOf(child);
+  const created: string[] = [];
+  let failed = 0;
+  let dead = false;
+  const loop = async () => {
+    while (!dead) {
+      try {
+        created.push((await client.createUser()).communicationUserId);
+        if (created.length === killAfter) {
+          dead = true;
+          await kill(child);
+        }
+      } catch {
+        // A create in flight when the process died: its outcome is unknown, and it may or may not exist.
+        failed += 1;
+        dead = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LOOPS }, loop));
+  return { created, failed };
+}
+
+/** The ids among `ids` that the emulator no longer knows (a token cannot be issued for them). */
+async function missing(client: CommunicationIdentityClient, ids: string[]): Promise<string[]> {
+  const lost: string[] = [];
+  for (const id of ids) {
+    try {
+      await client.issueToken(id, ["chat"]);
+    } catch (error) {
+      if (!isRestError(error) || error.statusCode !== 401) throw error;
+      lost.push(id);
+    }
+  }
+  return lost;
+}
+
+let dataDir: string;
+let running: Child | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error("dist/esm/cli/main.js is missing: run `npm run build` first.");
+  dataDir = await mkdtemp(join(tmpdir(), "acs-identity-durability-"));
+});
+afterAll(async () => {
+  if (running && running.process.exitCode === null && running.process.signalCode === null) await kill(running);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the emulator process killed with SIGKILL", () => {
+  it("loses no acknowledged create, at several moments of a create loop", { timeout: 60_000 }, async () => {
+    const acknowledged: string[] = [];
+    for (const killAfter of [1, 25, 150]) {
+      running = await startChild(dataDir);
+      // Everything acknowledged before earlier kills is still there after this restart.
+      expect(await missing(clientOf(running), acknowledged)).toEqual([]);
+      const { created } = await createUntilKilled(running, killAfter);
+      expect(created.length).toBeGreaterThanOrEqual(killAfter);
+      acknowledged.push(...created);
+    }
+    running = await startChild(dataDir);
+    expect(await missing(clientOf(running), acknowledged)).toEqual([]);
+    await kill(running);
+    running = undefined;
+
+    // In process, on the same directory: the store loads and holds exactly the acknowledged ids,
+    // plus at most one per create whose outcome the kill made unknown.
+    const emulator = await startEmulator({ dataDir, accessKey: ACCESS_KEY });
+    try {
+      const stored = new Set(emulator.identities().map((identity) => identity.id));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      expect(stored.size - acknowledged.length).toBeLessThanOrEqual(3 * LOOPS);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("keeps revocations, deletions and custom ids, and loads a journal with a torn last line", { timeout: 30_000 }, async () => {
+    running = await startChild(dataDir);
+    const client = clientOf(running, "2025-03-02-preview");
+    const revoked = (await client.createUser()).communicationUserId;
+    const deleted = (await client.createUser()).communicationUserId;
+    const custom = (await client.createUser({ customId: "durable@contoso" })).communicationUserId;
+    await client.revokeTokens(revoked);
+    await client.deleteUser(deleted);
+    await kill(running);
+    running = undefined;
+    // A crash in the middle of an append leaves half a line.
+    const journal = join(dataDir, JOURNAL_FILE);
+    await appendFile(journal, '{"op":"create","id":"8:acs:torn');
+
+    running = await startChild(dataDir);
+    const restarted = clientOf(running, "2025-03-02-preview");
+    expect(await missing(restarted, [revoked, deleted, custom])).toEqual([deleted]);
+    expect((await restarted.createUser({ customId: "durable@contoso" })).communicationUserId).toBe(custom);
+    expect((await restarted.getUser(custom)).customId).toBe("durable@contoso");
+    await kill(running);
+    running = undefined;
+    expect((await readFile(journal, "utf8")).endsWith("\n")).toBe(true);
+
+    const emulator = await startEmulator({ dataDir, accessKey: ACCESS_KEY });
+    try {
+      expect(emulator.identity(revoked)?.revokedAt).toEqual(expect.any(Number));
+      expect(emulator.identity(deleted)).toBeUndefined();
+      expect(emulator.identity(custom)?.customId).toBe("durable@contoso");
+    } finally {
+      await emulator.close();
+    }
+  });
+});
