@@ -24,5 +24,8 @@ npm run api:check --silent
 step "package (publint, attw, tarball contents)"
 npm run check:package --silent
 
-step "unit, integration and emulator tests"
+step "Chromium for the browser tests (installed with apt-get when missing and root)"
+bash scripts/ensure-chromium.sh
+
+step "unit, integration, emulator and browser (Chromium) tests"
 npx vitest run
