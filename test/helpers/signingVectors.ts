@@ -13,8 +13,9 @@ export interface SigningVector {
   signature: string;
 }
 
-const KEY_A = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
-const JAN_2024 = "Mon, 01 Jan 2024 00:00:00 GMT";
+/** SPEC.md's key A and the date its vectors are signed at. */
+export const KEY_A = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
+export const JAN_2024 = "Mon, 01 Jan 2024 00:00:00 GMT";
 const APR_2022 = "Wed, 13 Apr 2022 18:09:12 GMT";
 
 /** SHA-256 of no bytes, base64: the content hash of a request without a body. */
