@@ -9,6 +9,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "build (ESM + CommonJS)"
 npm run build --silent
 
+step "README snippets type-check against the built package"
+npm run check:readme --silent
+
 step "lint (ESLint, typescript-eslint)"
 npm run lint --silent
 
