@@ -3,7 +3,7 @@
 // text where it is deterministic, strict patterns for ids, token previews and times, and that no
 // token or key shows in full. `npm test` builds the package first; alone, run `npm run build`.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -111,11 +111,13 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("samples", () => {
-  it("expects every sample in samples/, and the runner lists them all for an unknown name", () => {
+  it("expects every sample in samples/, samples/README.md lists them, and so does the runner for an unknown name", () => {
     const onDisk = readdirSync(`${root}/samples`)
       .filter((file) => file.endsWith(".ts"))
       .map((file) => file.slice(0, -3));
     expect(Object.keys(EXPECTED).sort()).toEqual(onDisk.sort());
+    const readme = readFileSync(`${root}/samples/README.md`, "utf8");
+    for (const name of onDisk) expect(readme).toContain(`| \`${name}\``);
     const listing = spawnSync(process.execPath, ["scripts/sample.mjs", "no-such-sample"], { cwd: root, encoding: "utf8" });
     expect(listing.status).toBe(1);
     expect(listing.stdout).toBe("");
