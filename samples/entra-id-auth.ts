@@ -4,7 +4,7 @@
 // is then not used): DefaultAzureCredential finds a credential in the environment, a managed
 // identity or `az login`, and needs a role such as "Communication and Email Service Owner" on the
 // resource. With neither set, the emulator accepts any bearer token, so a static one stands in.
-import { DefaultAzureCredential } from "@azure/identity";
+import { AggregateAuthenticationError, DefaultAzureCredential } from "@azure/identity";
 import { CommunicationIdentityClient, type TokenCredential } from "acs-identity";
 import { connect } from "./shared/connection.js";
 import { preview } from "./shared/redact.js";
@@ -25,6 +25,12 @@ try {
   console.log(`with a chat token ${preview(token)}`);
 
   await client.deleteUser(user);
+} catch (error) {
+  if (!(error instanceof AggregateAuthenticationError)) throw error;
+  console.error(
+    "DefaultAzureCredential found no credential: run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.",
+  );
+  process.exitCode = 1;
 } finally {
   await connection?.close();
 }
