@@ -1,12 +1,20 @@
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/cli.js";
 import { parseEmulatorArgs } from "../../src/cli/emulatorCommand.js";
+import type { CommandIo } from "../../src/cli/command.js";
 import { send } from "../emulator/helpers.js";
 
 function io(stop: Promise<void> = new Promise(() => undefined)) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line), stopped: stop } };
+  const session: CommandIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    stopped: stop,
+    env: {},
+    readStdin: async () => undefined,
+  };
+  return { out, err, io: session };
 }
 
 describe("acs-identity emulator", () => {
