@@ -12,10 +12,14 @@
  *   otherwise a retry could mint a second identity, so the error is thrown, saying so.
  * - An abort or timeout is never retried.
  *
+ * The loop is written here rather than taken from the pipeline's generic `retryPolicy`: it is a
+ * dozen lines, and the browser bundle is smaller without the generic one.
+ *
  * @internal
  */
-import { RestError, retryPolicy, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type PipelineRetryOptions } from "@azure/core-rest-pipeline";
-import type { RetryModifiers } from "@azure/core-rest-pipeline";
+import { isRestError, RestError, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import type { AbortSignalLike } from "./models.js";
+import { logger } from "./logger.js";
 
 /** Defaults chosen for a login path: a few quick tries rather than a minute of waiting. */
 export const DEFAULT_MAX_RETRIES = 3;
@@ -67,23 +71,45 @@ function outcomeUnknownError(error: RestError): RestError {
   );
 }
 
+/** What to do after an attempt: wait this long and try again, throw this, or stop. */
+type Decision = { retryAfterMs: number } | { throw: RestError } | undefined;
+
 function decide(
   response: PipelineResponse | undefined,
   error: RestError | undefined,
   retryCount: number,
   options: Required<Pick<PipelineRetryOptions, "retryDelayInMs" | "maxRetryDelayInMs">>,
-): RetryModifiers {
-  if (error?.name === "AbortError") return {};
+): Decision {
   if (response && !error) {
     const asked = response.status === 429 || response.status === 503 ? retryAfterMs(response) : undefined;
-    if (asked !== undefined) return asked <= options.maxRetryDelayInMs ? { retryAfterInMs: asked } : {};
-    if (!TRANSIENT_STATUSES.has(response.status)) return {};
-    return { retryAfterInMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
+    if (asked !== undefined) return asked <= options.maxRetryDelayInMs ? { retryAfterMs: asked } : undefined;
+    if (!TRANSIENT_STATUSES.has(response.status)) return undefined;
+    return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
   }
-  if (!error) return {};
+  if (!error) return undefined;
   const sent = !NOT_SENT_CODES.has(String(error.code));
-  if (sent && error.request && notRepeatable.has(error.request)) return { errorToThrow: outcomeUnknownError(error) };
-  return { retryAfterInMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
+  if (sent && error.request && notRepeatable.has(error.request)) return { throw: outcomeUnknownError(error) };
+  return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
+}
+
+function abortError(): Error {
+  return new DOMException("The operation was aborted.", "AbortError");
+}
+
+/** Waits `ms`, or rejects with an `AbortError` as soon as the signal fires; leaves no timer behind. */
+function delay(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /**
@@ -96,10 +122,29 @@ export function identityRetryPolicy(options: PipelineRetryOptions = {}): Pipelin
     retryDelayInMs: options.retryDelayInMs ?? DEFAULT_RETRY_DELAY_MS,
     maxRetryDelayInMs: options.maxRetryDelayInMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
   };
-  const strategy = {
-    name: "identityRetryStrategy",
-    retry: ({ response, responseError, retryCount }: { response?: PipelineResponse; responseError?: RestError; retryCount: number }) =>
-      decide(response, responseError, retryCount, delays),
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  return {
+    name: "identityRetryPolicy",
+    async sendRequest(request, next) {
+      for (let retryCount = 0; ; retryCount++) {
+        let response: PipelineResponse | undefined;
+        let error: RestError | undefined;
+        try {
+          response = await next(request);
+        } catch (caught) {
+          if (!isRestError(caught)) throw caught;
+          error = caught;
+        }
+        if (request.abortSignal?.aborted) throw abortError();
+        const decision = retryCount < maxRetries ? decide(response, error, retryCount, delays) : undefined;
+        if (decision && "throw" in decision) throw decision.throw;
+        if (!decision) {
+          if (error) throw error;
+          return response!;
+        }
+        logger.info(`Retry ${retryCount + 1} of request ${request.requestId} in ${decision.retryAfterMs} ms`);
+        await delay(decision.retryAfterMs, request.abortSignal);
+      }
+    },
   };
-  return retryPolicy([strategy], { maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES });
 }

@@ -90,3 +90,22 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs(response(headers), Date.parse("Mon, 01 Jan 2024 00:00:00 GMT"))).toBe(expected);
   });
 });
+
+describe("waiting between attempts", () => {
+  it("stops waiting at once when the request is aborted", async () => {
+    const controller = new AbortController();
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        return { request, status: 503, headers: createHttpHeaders({ "retry-after-ms": "5000" }) };
+      },
+    };
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(identityRetryPolicy(), { phase: "Retry" });
+    const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", abortSignal: controller.signal });
+    const sent = pipeline.sendRequest(httpClient, request);
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    await expect(sent).rejects.toMatchObject({ name: "AbortError" });
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});
