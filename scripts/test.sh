@@ -32,3 +32,6 @@ bash scripts/ensure-chromium.sh
 
 step "unit, integration, emulator and browser (Chromium) tests"
 npx vitest run
+
+step "soak: 60 s at 16 connections, no errors, emulator RSS growth under 20% (SOAK_SECONDS to shorten)"
+npm run soak --silent

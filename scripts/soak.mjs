@@ -1,0 +1,130 @@
+// `npm run soak`: the emulator under sustained mixed load. The built `acs-identity emulator`
+// command runs as a child process with a data directory (so every write is journaled and fsync'ed),
+// and this process drives it with our client over 16 keep-alive connections: each connection
+// loops through a user's life (create, or create with a token; three token issues; a read;
+// a revocation; a deletion), so the number of live identities stays bounded.
+//
+// Passes when no call fails and the emulator's resident memory (RSS, read from the OS for the
+// child process alone) grows by less than 20% from the end of the warm-up to the end of the run.
+// Prints one summary line; exits 1 on failure.
+//
+// Environment: SOAK_SECONDS (measured duration, default 60), SOAK_WARMUP_SECONDS (default 10:
+// the heap and the emulator's bounded caches fill up first), SOAK_CONNECTIONS (default 16).
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
+const MAX_RSS_GROWTH = 0.2;
+const CLI = fileURLToPath(new URL("../dist/esm/cli/main.js", import.meta.url));
+const CLIENT = new URL("../dist/esm/index.js", import.meta.url);
+
+if (!existsSync(CLI)) {
+  console.error("soak: dist/ is missing: run `npm run build` first.");
+  process.exit(1);
+}
+const { CommunicationIdentityClient } = await import(CLIENT.href);
+
+/** Resident memory of a process in bytes, from /proc on Linux, from ps elsewhere. */
+function rssOf(pid) {
+  const status = `/proc/${pid}/status`;
+  if (existsSync(status)) return Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(status, "utf8"))[1]) * 1024;
+  return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim()) * 1024;
+}
+
+async function startEmulator(dataDir) {
+  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  const lines = createInterface({ input: child.stdout });
+  const [connectionString] = await Promise.race([
+    new Promise((resolve) => lines.once("line", (line) => resolve([line]))),
+    exited.then((code) => Promise.reject(new Error(`the emulator exited (${code}): ${stderr}`))),
+  ]);
+  lines.close();
+  return { child, connectionString, exited, stderr: () => stderr };
+}
+
+/** One connection's loop through users' lives until `stop()` says so. */
+async function lifecycles(clients, stop, stats) {
+  const { client, preview } = clients;
+  const call = async (promise) => {
+    try {
+      await promise;
+      stats.requests += 1;
+    } catch (error) {
+      stats.errors += 1;
+      if (stats.firstError === undefined) stats.firstError = `${error.name}: ${error.message}`;
+      throw error;
+    }
+  };
+  while (!stop()) {
+    try {
+      let user;
+      await call(
+        (stats.requests % 2 ? client.createUser() : client.createUserAndToken(["chat", "voip"])).then((created) => {
+          user = created.user ?? created;
+        }),
+      );
+      for (let index = 0; index < 3; index += 1) await call(client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 }));
+      await call(preview.getUser(user));
+      await call(client.revokeTokens(user));
+      await call(client.deleteUser(user));
+    } catch {
+      // Counted; the next life starts afresh.
+    }
+  }
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "acs-identity-soak-"));
+const emulator = await startEmulator(dataDir);
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+const options = { agent, retryOptions: { maxRetries: 0 } };
+const clients = {
+  client: new CommunicationIdentityClient(emulator.connectionString, options),
+  preview: new CommunicationIdentityClient(emulator.connectionString, { ...options, apiVersion: "2025-03-02-preview" }),
+};
+const stats = { requests: 0, errors: 0, firstError: undefined };
+const startedAt = Date.now();
+const endAt = startedAt + (WARMUP_SECONDS + SECONDS) * 1000;
+const loops = Promise.all(Array.from({ length: CONNECTIONS }, () => lifecycles(clients, () => Date.now() >= endAt, stats)));
+
+await sleep(WARMUP_SECONDS * 1000);
+const warmRequests = stats.requests;
+const rssAfterWarmup = rssOf(emulator.child.pid);
+let rssPeak = rssAfterWarmup;
+while (Date.now() < endAt) {
+  await sleep(Math.min(1000, Math.max(0, endAt - Date.now())));
+  rssPeak = Math.max(rssPeak, rssOf(emulator.child.pid));
+}
+await loops;
+const rssAtEnd = rssOf(emulator.child.pid);
+agent.destroy();
+
+emulator.child.kill("SIGTERM");
+const exitCode = await emulator.exited;
+await rm(dataDir, { recursive: true, force: true });
+
+const measured = stats.requests - warmRequests;
+const growth = rssAtEnd / rssAfterWarmup - 1;
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const failures = [
+  ...(stats.errors > 0 ? [`${stats.errors} failed calls (first: ${stats.firstError})`] : []),
+  ...(growth >= MAX_RSS_GROWTH ? [`emulator RSS grew ${(growth * 100).toFixed(1)}% (limit ${MAX_RSS_GROWTH * 100}%)`] : []),
+  ...(exitCode !== 0 ? [`the emulator did not stop cleanly on SIGTERM (${exitCode}): ${emulator.stderr()}`] : []),
+];
+console.log(
+  `soak: ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up) at ${CONNECTIONS} connections: ${measured} requests (${Math.round(measured / SECONDS)}/s), ` +
+    `${stats.errors} errors; emulator RSS ${mb(rssAfterWarmup)} after warm-up, ${mb(rssAtEnd)} at the end ` +
+    `(${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%, peak ${mb(rssPeak)}) - ${failures.length ? `FAILED: ${failures.join("; ")}` : "ok"}`,
+);
+process.exit(failures.length ? 1 : 0);
