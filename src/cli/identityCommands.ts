@@ -150,6 +150,29 @@ const MINUTES_HELP = "  --minutes <n>       token lifetime, 60 to 1440 minutes (
 const CUSTOM_ID_HELP = "  --custom-id <id>    your own key for the user (preview api-version)";
 const hasCustomId = (values: Values) => values["custom-id"] !== undefined;
 
+/** A command that changes one user (`--user`) and prints what it did. */
+function userChange(
+  name: string,
+  summary: string,
+  flag: "revoked" | "deleted",
+  change: (client: CommunicationIdentityClient, id: string) => Promise<void>,
+  done: string,
+): Spec {
+  return {
+    name,
+    summary,
+    help: [USER_HELP],
+    options: { user: { type: "string" } },
+    required: ["user"],
+    remote: true,
+    async action(values, _io, client) {
+      const id = str(values, "user")!;
+      await change(client!, id);
+      return { human: [`${done} ${id}`], json: { communicationUserId: id, [flag]: true } };
+    },
+  };
+}
+
 const SPECS: Spec[] = [
   {
     name: "create-user",
@@ -195,32 +218,8 @@ const SPECS: Spec[] = [
       return tokenOutput(result.user, result);
     },
   },
-  {
-    name: "revoke",
-    summary: "revoke every token issued to a user so far",
-    help: [USER_HELP],
-    options: { user: { type: "string" } },
-    required: ["user"],
-    remote: true,
-    async action(values, _io, client) {
-      const id = str(values, "user")!;
-      await client!.revokeTokens(id);
-      return { human: [`Revoked the tokens of ${id}`], json: { communicationUserId: id, revoked: true } };
-    },
-  },
-  {
-    name: "delete-user",
-    summary: "delete a user, its tokens and its data",
-    help: [USER_HELP],
-    options: { user: { type: "string" } },
-    required: ["user"],
-    remote: true,
-    async action(values, _io, client) {
-      const id = str(values, "user")!;
-      await client!.deleteUser(id);
-      return { human: [`Deleted user ${id}`], json: { communicationUserId: id, deleted: true } };
-    },
-  },
+  userChange("revoke", "revoke every token issued to a user so far", "revoked", (client, id) => client.revokeTokens(id), "Revoked the tokens of"),
+  userChange("delete-user", "delete a user, its tokens and its data", "deleted", (client, id) => client.deleteUser(id), "Deleted user"),
   {
     name: "get-user",
     summary: "show a user's custom id and when it last got a token (preview api-version)",
