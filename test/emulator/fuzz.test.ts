@@ -208,7 +208,7 @@ const wildCase: fc.Arbitrary<GeneratedCase> = fc
     query,
     signing: fc.constantFrom("valid", "valid", "valid", "tampered", "none"),
     omit: fc.option(fc.constantFrom("x-ms-date", "x-ms-content-sha256", "authorization", "host"), { freq: 8, nil: undefined }),
-    headers: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extraHeaders }),
+    headers: fc.oneof({ weight: 3, arbitrary: fc.constant<Array<[string, string]>>([]) }, { weight: 1, arbitrary: extraHeaders }),
     body,
     framing: fc.constantFrom<Framing>(
       "length",
@@ -450,7 +450,7 @@ function parseResponse(buffer: Buffer, headRequest: boolean): { response: Parsed
 /** A connection that sends one request at a time and reads its answer. */
 class Connection {
   #socket: Socket | undefined;
-  #buffer = Buffer.alloc(0);
+  #buffer: Buffer = Buffer.alloc(0);
   #closed = false;
   #waiter: (() => void) | undefined;
 
@@ -542,7 +542,7 @@ function exchangeAlone(port: number, bytes: Buffer, headRequest: boolean): Promi
       clearTimeout(timer);
       try {
         const responses: ParsedResponse[] = [];
-        let rest = Buffer.concat(chunks);
+        let rest: Buffer = Buffer.concat(chunks);
         while (rest.length > 0) {
           const parsed = parseResponse(rest, headRequest);
           if (!parsed) throw new Error("connection closed inside an answer");
