@@ -10,10 +10,15 @@ import { Agent, request } from "node:http";
  * @returns {{ issueToken(userId: string, scopes: string[]): Promise<{ token: string, expiresOn: Date }> }}
  */
 export function createBaselineClient(connectionString) {
-  const parts = Object.fromEntries(connectionString.split(";").filter(Boolean).map((part) => {
-    const at = part.indexOf("=");
-    return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()];
-  }));
+  const parts = Object.fromEntries(
+    connectionString
+      .split(";")
+      .filter(Boolean)
+      .map((part) => {
+        const at = part.indexOf("=");
+        return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()];
+      }),
+  );
   const endpoint = new URL(parts.endpoint);
   const key = Buffer.from(parts.accesskey, "base64");
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -48,7 +53,11 @@ export function createBaselineClient(connectionString) {
 
   return {
     async issueToken(userId, scopes) {
-      const body = await send("POST", `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=2023-10-01`, JSON.stringify({ scopes }));
+      const body = await send(
+        "POST",
+        `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=2023-10-01`,
+        JSON.stringify({ scopes }),
+      );
       return { token: body.token, expiresOn: new Date(body.expiresOn) };
     },
   };

@@ -73,7 +73,10 @@ async function measureRequests(connectionString, userId, rounds, count) {
       for (const concurrency of CONCURRENCIES) {
         for (const worker of workers) {
           const { elapsedMs, cpuUs, requests } = await worker.ask({ round: { concurrency, count } });
-          ((samples[worker.kind] ??= {})[concurrency] ??= []).push({ rps: (requests * 1000) / elapsedMs, cpuUsPerRequest: cpuUs / requests });
+          ((samples[worker.kind] ??= {})[concurrency] ??= []).push({
+            rps: (requests * 1000) / elapsedMs,
+            cpuUsPerRequest: cpuUs / requests,
+          });
         }
       }
     }
@@ -104,10 +107,31 @@ function requestTable(title, results) {
   const rows = [];
   for (const c of CONCURRENCIES) {
     const key = `c${c}`;
-    rows.push([`requests/s, concurrency ${c}`, fmt(baseline[key].rps), fmt(ours[key].rps), fmt(official[key].rps), ratio(ours[key].rps, baseline[key].rps), ratio(ours[key].rps, official[key].rps)]);
-    rows.push([`client CPU µs/request, concurrency ${c}`, fmt(baseline[key].cpuUsPerRequest, 1), fmt(ours[key].cpuUsPerRequest, 1), fmt(official[key].cpuUsPerRequest, 1), ratio(ours[key].cpuUsPerRequest, baseline[key].cpuUsPerRequest), ratio(ours[key].cpuUsPerRequest, official[key].cpuUsPerRequest)]);
+    rows.push([
+      `requests/s, concurrency ${c}`,
+      fmt(baseline[key].rps),
+      fmt(ours[key].rps),
+      fmt(official[key].rps),
+      ratio(ours[key].rps, baseline[key].rps),
+      ratio(ours[key].rps, official[key].rps),
+    ]);
+    rows.push([
+      `client CPU µs/request, concurrency ${c}`,
+      fmt(baseline[key].cpuUsPerRequest, 1),
+      fmt(ours[key].cpuUsPerRequest, 1),
+      fmt(official[key].cpuUsPerRequest, 1),
+      ratio(ours[key].cpuUsPerRequest, baseline[key].cpuUsPerRequest),
+      ratio(ours[key].cpuUsPerRequest, official[key].cpuUsPerRequest),
+    ]);
   }
-  rows.push(["peak RSS of the client process, MB", fmt(baseline.maxRssMB, 1), fmt(ours.maxRssMB, 1), fmt(official.maxRssMB, 1), ratio(ours.maxRssMB, baseline.maxRssMB), ratio(ours.maxRssMB, official.maxRssMB)]);
+  rows.push([
+    "peak RSS of the client process, MB",
+    fmt(baseline.maxRssMB, 1),
+    fmt(ours.maxRssMB, 1),
+    fmt(official.maxRssMB, 1),
+    ratio(ours.maxRssMB, baseline.maxRssMB),
+    ratio(ours.maxRssMB, official.maxRssMB),
+  ]);
   return markdownTable(title, ["", "baseline", "acs-identity", "official", "ours/baseline", "ours/official"], rows);
 }
 
@@ -119,7 +143,9 @@ function markdownTable(title, header, rows) {
 
 const started = performance.now();
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version };
-console.log(`Machine: ${machine.nproc} CPUs, ${machine.cpu}, Node.js ${machine.node}. ${ROUNDS} rounds of ${COUNT} requests per client and concurrency.\n`);
+console.log(
+  `Machine: ${machine.nproc} CPUs, ${machine.cpu}, Node.js ${machine.node}. ${ROUNDS} rounds of ${COUNT} requests per client and concurrency.\n`,
+);
 
 const server = await startServer([`${BENCH}server.mjs`]);
 let minimal;
@@ -138,7 +164,12 @@ if (!values["no-emulator"] && existsSync(`${ROOT}dist/esm/cli/main.js`) && exist
     const { communicationUserId } = await new CommunicationIdentityClient(emulator.line).createUser();
     const rounds = Math.max(3, Math.ceil(ROUNDS / 2));
     emulated = await measureRequests(emulator.line, communicationUserId, rounds, Math.ceil(COUNT / 2));
-    console.log(requestTable(`Issue token against the emulator (${rounds} rounds of ${Math.ceil(COUNT / 2)}; the emulator mints RSA tokens, so it bounds requests/s)`, emulated));
+    console.log(
+      requestTable(
+        `Issue token against the emulator (${rounds} rounds of ${Math.ceil(COUNT / 2)}; the emulator mints RSA tokens, so it bounds requests/s)`,
+        emulated,
+      ),
+    );
   } finally {
     emulator.child.kill();
   }
@@ -158,11 +189,36 @@ const bundles = { "acs-identity": await browserBundle("acs-identity"), official:
 const ours = imports["acs-identity"].medianMs;
 const core = imports.coreRestPipeline.medianMs;
 console.log(
-  markdownTable(`Cold import (median of ${SAMPLES} fresh processes) and browser bundle (esbuild, minified, gzip)`, ["", "@azure/core-rest-pipeline alone", "acs-identity", "official", "ours - core-rest-pipeline", "ours/official"], [
-    ["cold import, ms", fmt(core, 1), fmt(ours, 1), fmt(imports.official.medianMs, 1), `${fmt(ours - core, 1)} ms`, ratio(ours, imports.official.medianMs)],
-    ["browser bundle, KiB gzip (level 9)", "", fmt(bundles["acs-identity"].gzipBytes / 1024, 1), fmt(bundles.official.gzipBytes / 1024, 1), "", ratio(bundles["acs-identity"].gzipBytes, bundles.official.gzipBytes)],
-    ["browser bundle, KiB minified", "", fmt(bundles["acs-identity"].minBytes / 1024, 1), fmt(bundles.official.minBytes / 1024, 1), "", ratio(bundles["acs-identity"].minBytes, bundles.official.minBytes)],
-  ]),
+  markdownTable(
+    `Cold import (median of ${SAMPLES} fresh processes) and browser bundle (esbuild, minified, gzip)`,
+    ["", "@azure/core-rest-pipeline alone", "acs-identity", "official", "ours - core-rest-pipeline", "ours/official"],
+    [
+      [
+        "cold import, ms",
+        fmt(core, 1),
+        fmt(ours, 1),
+        fmt(imports.official.medianMs, 1),
+        `${fmt(ours - core, 1)} ms`,
+        ratio(ours, imports.official.medianMs),
+      ],
+      [
+        "browser bundle, KiB gzip (level 9)",
+        "",
+        fmt(bundles["acs-identity"].gzipBytes / 1024, 1),
+        fmt(bundles.official.gzipBytes / 1024, 1),
+        "",
+        ratio(bundles["acs-identity"].gzipBytes, bundles.official.gzipBytes),
+      ],
+      [
+        "browser bundle, KiB minified",
+        "",
+        fmt(bundles["acs-identity"].minBytes / 1024, 1),
+        fmt(bundles.official.minBytes / 1024, 1),
+        "",
+        ratio(bundles["acs-identity"].minBytes, bundles.official.minBytes),
+      ],
+    ],
+  ),
 );
 
 const c16 = (client) => minimal[client].c16.cpuUsPerRequest;
@@ -173,7 +229,8 @@ const targets = {
   bundleGzipKiB: { value: bundles["acs-identity"].gzipBytes / 1024, target: 13 },
 };
 console.log("Targets (CPU at concurrency 16, minimal server):");
-for (const [name, { value, target }] of Object.entries(targets)) console.log(`  ${name}: ${fmt(value, 2)} (target <= ${target}) ${value <= target ? "met" : "NOT met"}`);
+for (const [name, { value, target }] of Object.entries(targets))
+  console.log(`  ${name}: ${fmt(value, 2)} (target <= ${target}) ${value <= target ? "met" : "NOT met"}`);
 const totalSeconds = (performance.now() - started) / 1000;
 console.log(`\nBench took ${fmt(totalSeconds, 0)} s.`);
 

@@ -8,7 +8,11 @@ const TOKEN_BODY = JSON.stringify({
   token: "eyJhbGciOiJSUzI1NiIsImtpZCI6ImJlbmNoIiwidHlwIjoiSldUIn0.eyJza3lwZWlkIjoiYWNzOmJlbmNoIn0.c2lnbmF0dXJl",
   expiresOn: "2030-01-01T00:00:00.0000000+00:00",
 });
-const TOKEN_HEADERS = { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(TOKEN_BODY), "ms-cv": "bench.0" };
+const TOKEN_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "content-length": Buffer.byteLength(TOKEN_BODY),
+  "ms-cv": "bench.0",
+};
 const ISSUE_PATH = /^\/identities\/[^/?]+\/:issueAccessToken(?:\?|$)/;
 
 const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
@@ -18,7 +22,9 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     if (request.method === "POST" && ISSUE_PATH.test(request.url ?? "")) {
       response.writeHead(200, TOKEN_HEADERS).end(TOKEN_BODY);
     } else {
-      response.writeHead(404, { "content-type": "application/json; charset=utf-8" }).end('{"error":{"code":"NotFound","message":"Not found."}}');
+      response
+        .writeHead(404, { "content-type": "application/json; charset=utf-8" })
+        .end('{"error":{"code":"NotFound","message":"Not found."}}');
     }
   });
 });

@@ -30,25 +30,39 @@ export function createCommunicationAccessKeyCredentialPolicy(credential: KeyCred
   const signerFor = memoizedSigner();
   let clockOffsetMs = 0;
 
-  async function sign(request: PipelineRequest): Promise<void> {
+  /**
+   * Signs `request`. With node:crypto every step is synchronous and so is this (no promise, no
+   * microtask per attempt); with Web Crypto it returns a promise.
+   */
+  function sign(request: PipelineRequest): void | Promise<void> {
     const date = new Date(Date.now() + clockOffsetMs).toUTCString();
-    const contentHash = await contentHashOf(request.body);
-    const text = stringToSign({ method: request.method, url: new URL(request.url), date, contentHash });
-    const signature = await signerFor(credential.key)(text);
-    request.headers.set("x-ms-date", date);
-    request.headers.set("x-ms-content-sha256", contentHash);
-    request.headers.set("Authorization", authorizationHeader(signature));
+    const contentHash = contentHashOf(request.body);
+    if (typeof contentHash !== "string") return contentHash.then((hash) => signWith(request, date, hash));
+    return signWith(request, date, contentHash);
+  }
+
+  function signWith(request: PipelineRequest, date: string, contentHash: string): void | Promise<void> {
+    const signature = signerFor(credential.key)(stringToSign({ method: request.method, url: new URL(request.url), date, contentHash }));
+    const setHeaders = (value: string): void => {
+      request.headers.set("x-ms-date", date);
+      request.headers.set("x-ms-content-sha256", contentHash);
+      request.headers.set("Authorization", authorizationHeader(value));
+    };
+    if (typeof signature !== "string") return signature.then(setHeaders);
+    setHeaders(signature);
   }
 
   return {
     name: accessKeyCredentialPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
-      await sign(request);
+      const signing = sign(request);
+      if (signing) await signing;
       const response = await next(request);
       const skew = clockSkewOf(response, Date.now() + clockOffsetMs);
       if (skew === undefined) return response;
       clockOffsetMs += skew;
-      await sign(request);
+      const resigning = sign(request);
+      if (resigning) await resigning;
       return next(request);
     },
   };

@@ -1,6 +1,5 @@
 import { isTokenCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 import {
-  createDefaultHttpClient,
   createPipelineRequest,
   type HttpClient,
   type HttpMethods,
@@ -27,6 +26,7 @@ import type {
   TokenScope,
 } from "./models.js";
 import { createIdentityPipeline } from "./pipeline.js";
+import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";
 import { serviceError } from "./serviceError.js";
@@ -108,7 +108,7 @@ export class CommunicationIdentityClient {
     this.#insecure = url.protocol === "http:";
     this.#apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.#pipeline = createIdentityPipeline(credential, options);
-    this.#httpClient = options.httpClient ?? createDefaultHttpClient();
+    this.#httpClient = options.httpClient ?? defaultHttpClient();
     this.#repeatableCreates = REPEATABLE_CREATE_VERSIONS.has(this.#apiVersion);
   }
 

@@ -4,8 +4,13 @@
  *
  * @internal
  */
-import type { Pipeline } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 
 /** Adds nothing: see `nodePolicies.ts`. */
 export function addNodePolicies(_pipeline: Pipeline, _options: CommunicationIdentityClientOptions): void {}
+
+/** The HTTP client used when the options name none: the pipeline's own (fetch). */
+export function defaultHttpClient(): HttpClient {
+  return createDefaultHttpClient();
+}

@@ -6,13 +6,29 @@
  *
  * @internal
  */
-import { agentPolicy, proxyPolicy, redirectPolicy, tlsPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import {
+  agentPolicy,
+  getDefaultProxySettings,
+  proxyPolicy,
+  redirectPolicy,
+  tlsPolicy,
+  type HttpClient,
+  type Pipeline,
+} from "@azure/core-rest-pipeline";
+import { createNodeHttpClient } from "./nodeHttpClient.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 
 /** Adds agent, TLS and proxy policies, and redirects right after the retry phase. */
 export function addNodePolicies(pipeline: Pipeline, options: CommunicationIdentityClientOptions): void {
   if (options.agent) pipeline.addPolicy(agentPolicy(options.agent));
   if (options.tlsOptions) pipeline.addPolicy(tlsPolicy(options.tlsOptions));
-  pipeline.addPolicy(proxyPolicy(options.proxyOptions));
+  // Without proxy options or a proxy in the environment (read once, here, as proxyPolicy itself
+  // does) the proxy policy would do nothing on every request.
+  if (options.proxyOptions || getDefaultProxySettings()) pipeline.addPolicy(proxyPolicy(options.proxyOptions));
   pipeline.addPolicy(redirectPolicy(options.redirectOptions), { afterPhase: "Retry" });
+}
+
+/** The HTTP client used when the options name none: the lean Node.js client (see `nodeHttpClient.ts`). */
+export function defaultHttpClient(): HttpClient {
+  return createNodeHttpClient();
 }

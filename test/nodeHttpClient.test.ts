@@ -1,0 +1,137 @@
+import { createServer, Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { createPipelineRequest, isRestError, type PipelineRequestOptions } from "@azure/core-rest-pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNodeHttpClient } from "../src/nodeHttpClient.js";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  rawHeaderNames: string[];
+  body: string;
+}
+
+let server: Server;
+let base: string;
+const seen: Seen[] = [];
+
+/** Routes: /json answers a JSON body, /hang never answers, /gzip answers gzip-compressed text. */
+function handle(request: IncomingMessage, response: ServerResponse): void {
+  let body = "";
+  request.setEncoding("utf8");
+  request.on("data", (chunk: string) => (body += chunk));
+  request.on("end", () => {
+    const rawHeaderNames = request.rawHeaders.filter((_, i) => i % 2 === 0);
+    seen.push({ method: request.method!, url: request.url!, headers: request.headers, rawHeaderNames, body });
+    if (request.url === "/hang") return;
+    if (request.url === "/gzip") {
+      response.writeHead(200, { "content-encoding": "gzip", "content-type": "text/plain" }).end(gzipSync("unzipped"));
+      return;
+    }
+    response.setHeader("set-cookie", ["a=1", "b=2"]);
+    response.writeHead(201, { "content-type": "application/json; charset=utf-8", "ms-cv": "cv.1" }).end('{"token":"é✓","n":1}');
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function request(path: string, options: Partial<PipelineRequestOptions> = {}) {
+  return createPipelineRequest({ url: `${base}${path}`, method: "POST", allowInsecureConnection: true, ...options });
+}
+
+describe("createNodeHttpClient", () => {
+  it("sends the method, headers as named and the exact body with its length, and reads status, headers and text", async () => {
+    const req = request("/json?api-version=2023-10-01", { body: '{"scopes":["chat"],"note":"ü"}' });
+    req.headers.set("X-Ms-Date", "Mon, 01 Jan 2024 00:00:00 GMT");
+    const response = await createNodeHttpClient().sendRequest(req);
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ method: "POST", url: "/json?api-version=2023-10-01", body: '{"scopes":["chat"],"note":"ü"}' });
+    expect(last.headers["content-length"]).toBe("31");
+    expect(last.rawHeaderNames).toContain("X-Ms-Date");
+    expect(response.status).toBe(201);
+    expect(response.bodyAsText).toBe('{"token":"é✓","n":1}');
+    expect(response.headers.get("MS-CV")).toBe("cv.1");
+    expect(response.headers.get("set-cookie")).toBe("a=1");
+    expect(response.request).toBe(req);
+  });
+
+  it("sends no body and no length when there is none", async () => {
+    await createNodeHttpClient().sendRequest(request("/json", { method: "DELETE" }));
+    expect(seen.at(-1)).toMatchObject({ method: "DELETE", body: "" });
+    expect(seen.at(-1)!.headers["content-length"]).toBeUndefined();
+  });
+
+  it("refuses plain http unless the request allows it, before connecting", async () => {
+    const count = seen.length;
+    await expect(createNodeHttpClient().sendRequest(request("/json", { allowInsecureConnection: false }))).rejects.toThrow(
+      `Cannot connect to ${base}/json while allowInsecureConnection is false.`,
+    );
+    expect(seen.length).toBe(count);
+  });
+
+  it("rejects with an AbortError when the signal fired before sending, without connecting", async () => {
+    const count = seen.length;
+    const error = await createNodeHttpClient()
+      .sendRequest(request("/json", { abortSignal: AbortSignal.abort() }))
+      .catch((e: Error) => e);
+    expect((error as Error).name).toBe("AbortError");
+    expect(seen.length).toBe(count);
+  });
+
+  it("rejects with an AbortError when the signal fires in flight", async () => {
+    const controller = new AbortController();
+    const pending = createNodeHttpClient().sendRequest(request("/hang", { abortSignal: controller.signal }));
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("rejects with an AbortError after `timeout` milliseconds", async () => {
+    const started = Date.now();
+    await expect(createNodeHttpClient().sendRequest(request("/hang", { timeout: 50 }))).rejects.toMatchObject({ name: "AbortError" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it("rejects a network failure with a RestError carrying the system code", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const req = createPipelineRequest({ url: `http://127.0.0.1:${port}/`, method: "GET", allowInsecureConnection: true });
+    const error = await createNodeHttpClient()
+      .sendRequest(req)
+      .catch((e: unknown) => e);
+    expect(isRestError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "ECONNREFUSED", request: req });
+  });
+
+  it("uses the request's agent (set by the agent and proxy policies)", async () => {
+    const agent = new Agent({ keepAlive: false });
+    let used = 0;
+    const addRequest = agent.addRequest.bind(agent);
+    agent.addRequest = (...args: Parameters<Agent["addRequest"]>) => {
+      used += 1;
+      addRequest(...args);
+    };
+    const req = request("/json");
+    req.agent = agent;
+    await createNodeHttpClient().sendRequest(req);
+    expect(used).toBe(1);
+  });
+
+  it("leaves requests it does not specialise in (here Accept-Encoding) to the pipeline's client, which decompresses", async () => {
+    const req = request("/gzip", { method: "GET" });
+    req.headers.set("Accept-Encoding", "gzip");
+    const response = await createNodeHttpClient().sendRequest(req);
+    expect(response.bodyAsText).toBe("unzipped");
+  });
+});
