@@ -67,8 +67,8 @@ export function createRsaSigner(privateKey: KeyObject, threads = Math.min(2, ava
       thread.busy -= batch.signatures.length;
       batch.signatures.forEach((signature, index) => settle(batch.first + index, signature));
     });
-    thread.worker.on("error", fallBack);
-    thread.worker.on("exit", fallBack);
+    thread.worker.on("error", () => void fallBack());
+    thread.worker.on("exit", () => void fallBack());
     return thread;
   }
 
