@@ -1,10 +1,10 @@
 /**
- * Browsers have no agent, TLS options or proxy to set, and fetch follows redirects itself: no
- * policies to add. See `nodePolicies.ts`.
+ * The browser side of `nodePolicies.ts`: browsers have no agent, TLS options or proxy to set, and
+ * fetch follows redirects itself, so no policies are added; the user agent is a small header.
  *
  * @internal
  */
-import { createDefaultHttpClient, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient, type Pipeline, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 
 /** Adds nothing: see `nodePolicies.ts`. */
@@ -13,4 +13,19 @@ export function addNodePolicies(_pipeline: Pipeline, _options: CommunicationIden
 /** The HTTP client used when the options name none: the pipeline's own (fetch). */
 export function defaultHttpClient(): HttpClient {
   return createDefaultHttpClient();
+}
+
+/**
+ * Browsers forbid setting `User-Agent`, so the SDK name goes in `x-ms-useragent`, as the
+ * pipeline's own policy does there; without its browser sniffing, which costs half a kilobyte of
+ * bundle for telemetry the browser's own `User-Agent` already carries.
+ */
+export function userAgentPolicyFor(prefix: string, _options: CommunicationIdentityClientOptions): PipelinePolicy {
+  return {
+    name: "userAgentPolicy",
+    sendRequest(request, next) {
+      if (!request.headers.has("x-ms-useragent")) request.headers.set("x-ms-useragent", prefix);
+      return next(request);
+    },
+  };
 }

@@ -12,7 +12,9 @@ import {
   proxyPolicy,
   redirectPolicy,
   tlsPolicy,
+  userAgentPolicy,
   type HttpClient,
+  type PipelinePolicy,
   type Pipeline,
 } from "@azure/core-rest-pipeline";
 import { createNodeHttpClient } from "./nodeHttpClient.js";
@@ -31,4 +33,9 @@ export function addNodePolicies(pipeline: Pipeline, options: CommunicationIdenti
 /** The HTTP client used when the options name none: the lean Node.js client (see `nodeHttpClient.ts`). */
 export function defaultHttpClient(): HttpClient {
   return createNodeHttpClient();
+}
+
+/** The `User-Agent`: the SDK name, then the pipeline's Node.js and OS details. */
+export function userAgentPolicyFor(prefix: string, options: CommunicationIdentityClientOptions): PipelinePolicy {
+  return userAgentPolicy({ ...options.userAgentOptions, userAgentPrefix: prefix });
 }

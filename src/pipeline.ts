@@ -5,8 +5,8 @@
  * @internal
  */
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
-import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, userAgentPolicy, type Pipeline } from "@azure/core-rest-pipeline";
-import { addNodePolicies } from "#nodePolicies";
+import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import { addNodePolicies, userAgentPolicyFor } from "#nodePolicies";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
 import { logger } from "./logger.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
@@ -26,9 +26,7 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   const pipeline = createEmptyPipeline();
   addNodePolicies(pipeline, options);
   pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline.addPolicy(
-    userAgentPolicy({ ...options.userAgentOptions, userAgentPrefix: joinPrefix(options.userAgentOptions?.userAgentPrefix) }),
-  );
+  pipeline.addPolicy(userAgentPolicyFor(joinPrefix(options.userAgentOptions?.userAgentPrefix), options));
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
