@@ -129,5 +129,16 @@ function readResponse(
     finish();
     resolve({ status: res.statusCode ?? 0, headers, request, bodyAsText: text });
   });
-  res.on("error", fail);
+  // As the pipeline's client words it: a body cut short is a RestError with PARSE_ERROR. It names
+  // the request, so the retry policy can tell an outcome-unknown create and refuse to repeat it.
+  const cut = (error: Error): void =>
+    fail(
+      error.name === "AbortError"
+        ? error
+        : new RestError(`Error reading response as text: ${error.message}`, { code: RestError.PARSE_ERROR, request }),
+    );
+  res.on("error", cut);
+  res.on("close", () => {
+    if (!res.complete) cut(new Error("Premature close"));
+  });
 }
