@@ -17,7 +17,7 @@ let server: Server;
 let base: string;
 const seen: Seen[] = [];
 
-/** Routes: /json answers a JSON body, /hang never answers, /gzip answers gzip-compressed text. */
+/** Routes: /json answers a JSON body, /hang never answers, /cut stops mid-body, /gzip answers gzip-compressed text. */
 function handle(request: IncomingMessage, response: ServerResponse): void {
   let body = "";
   request.setEncoding("utf8");
@@ -26,6 +26,11 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     const rawHeaderNames = request.rawHeaders.filter((_, i) => i % 2 === 0);
     seen.push({ method: request.method!, url: request.url!, headers: request.headers, rawHeaderNames, body });
     if (request.url === "/hang") return;
+    if (request.url === "/cut") {
+      response.writeHead(200, { "content-length": "100" }).write("partial");
+      setTimeout(() => response.destroy(), 10);
+      return;
+    }
     if (request.url === "/gzip") {
       response.writeHead(200, { "content-encoding": "gzip", "content-type": "text/plain" }).end(gzipSync("unzipped"));
       return;
@@ -112,6 +117,13 @@ describe("createNodeHttpClient", () => {
       .catch((e: unknown) => e);
     expect(isRestError(error)).toBe(true);
     expect(error).toMatchObject({ code: "ECONNREFUSED", request: req });
+  });
+
+  it("rejects a body cut short with a RestError (PARSE_ERROR), as the pipeline's client does", async () => {
+    await expect(createNodeHttpClient().sendRequest(request("/cut", { method: "GET" }))).rejects.toMatchObject({
+      name: "RestError",
+      code: "PARSE_ERROR",
+    });
   });
 
   it("uses the request's agent (set by the agent and proxy policies)", async () => {
