@@ -6,10 +6,13 @@ import { createHash, createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
 
 /**
+ * The floor's transport: sends one signed request and resolves with its status and body text.
+ *
  * @param {string} connectionString - `endpoint=http://...;accesskey=<base64>`
- * @returns {{ issueToken(userId: string, scopes: string[]): Promise<{ token: string, expiresOn: Date }> }}
+ * @param {number} maxSockets - keep-alive connections at most.
+ * @returns {{ send(method: string, path: string, bodyText: string): Promise<{ status: number, body: string }>, close(): void }}
  */
-export function createBaselineClient(connectionString) {
+export function createSignedSender(connectionString, maxSockets = 16) {
   const parts = Object.fromEntries(
     connectionString
       .split(";")
@@ -21,7 +24,7 @@ export function createBaselineClient(connectionString) {
   );
   const endpoint = new URL(parts.endpoint);
   const key = Buffer.from(parts.accesskey, "base64");
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const agent = new Agent({ keepAlive: true, maxSockets });
 
   function send(method, path, bodyText) {
     const url = new URL(path, endpoint);
@@ -40,10 +43,10 @@ export function createBaselineClient(connectionString) {
     };
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent }, (res) => {
-        let text = "";
+        let body = "";
         res.setEncoding("utf8");
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`status ${res.statusCode}: ${text}`))));
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
         res.on("error", reject);
       });
       req.on("error", reject);
@@ -51,14 +54,22 @@ export function createBaselineClient(connectionString) {
     });
   }
 
+  return { send, close: () => agent.destroy() };
+}
+
+/**
+ * @param {string} connectionString - `endpoint=http://...;accesskey=<base64>`
+ * @returns {{ issueToken(userId: string, scopes: string[]): Promise<{ token: string, expiresOn: Date }> }}
+ */
+export function createBaselineClient(connectionString) {
+  const { send } = createSignedSender(connectionString);
   return {
     async issueToken(userId, scopes) {
-      const body = await send(
-        "POST",
-        `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=2023-10-01`,
-        JSON.stringify({ scopes }),
-      );
-      return { token: body.token, expiresOn: new Date(body.expiresOn) };
+      const path = `/identities/${encodeURIComponent(userId)}/:issueAccessToken?api-version=2023-10-01`;
+      const { status, body } = await send("POST", path, JSON.stringify({ scopes }));
+      if (status !== 200) throw new Error(`status ${status}: ${body}`);
+      const parsed = JSON.parse(body);
+      return { token: parsed.token, expiresOn: new Date(parsed.expiresOn) };
     },
   };
 }

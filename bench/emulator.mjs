@@ -2,17 +2,15 @@
 // sending signed POST /identities/{id}/:issueAccessToken requests back to back for a fixed time.
 // The emulator runs in its own process (the package's `acs-identity emulator` command), as a user
 // runs it, so that it and the load generator each get their own thread.
-// Requests are signed with the package's own canonical form and HMAC (the built dist), so the
-// emulator does exactly the work a real client causes. Usage:
+// Requests are signed by the bench's minimal client (bench/baseline.mjs), so the emulator does
+// exactly the work a real client causes while the generator costs as little as possible. Usage:
 //   npm run build && node bench/emulator.mjs [--seconds 8] [--connections 16] [--identities 1000]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
-import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createHmacSigner, sha256Base64 } from "../dist/esm/hmac.js";
-import { authorizationHeader, stringToSign } from "../dist/esm/signing.js";
+import { createSignedSender } from "./baseline.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -27,34 +25,7 @@ const identityCount = Number(values.identities);
 
 const emulatorProcess = spawn(process.execPath, ["dist/esm/cli/main.js", "emulator"], { stdio: ["ignore", "pipe", "inherit"] });
 const [connectionString] = await once(createInterface({ input: emulatorProcess.stdout }), "line");
-const [, endpointText, accessKey] = /^endpoint=(.*?);accesskey=(.*)$/.exec(connectionString);
-const sign = createHmacSigner(accessKey);
-const agent = new Agent({ keepAlive: true, maxSockets: connections });
-const endpoint = new URL(endpointText);
-
-async function send(method, path, bodyText) {
-  const url = new URL(path, endpoint);
-  const date = new Date().toUTCString();
-  const contentHash = sha256Base64(bodyText);
-  const signature = sign(stringToSign({ method, url, date, contentHash }));
-  const headers = {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(bodyText),
-    "x-ms-date": date,
-    "x-ms-content-sha256": contentHash,
-    authorization: authorizationHeader(signature),
-  };
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(bodyText);
-  });
-}
+const { send, close } = createSignedSender(connectionString, connections);
 
 // Distinct identities, so that every token has its own claims (no two requests sign the same bytes).
 const ids = [];
@@ -84,7 +55,7 @@ const elapsed = (performance.now() - started) / 1000;
 const emulatorCpu = cpuSecondsOf(emulatorProcess.pid) - emulatorCpuBefore;
 const generatorUsage = process.cpuUsage(generatorCpuBefore);
 const generatorCpu = (generatorUsage.user + generatorUsage.system) / 1e6;
-agent.destroy();
+close();
 emulatorProcess.kill("SIGTERM");
 await once(emulatorProcess, "exit");
 

@@ -24,9 +24,8 @@ export function bundleForBrowser(options) {
     metafile: true,
     write: false,
     logLevel: "silent",
-    // dist/ lies inside this repository, whose tsconfig.json maps "#hmac" to the Node.js source for
-    // the type checker. An app's bundler never sees that file (it is not published), so this one
-    // must not read it either: the package's own "imports" map decides.
+    // The bundle is built from dist/ inside this repository; an app's bundler never sees the
+    // repository's tsconfig.json (it is not published), so this one must not read it either.
     tsconfigRaw: "{}",
     ...options,
   });

@@ -1,36 +1,59 @@
-// Builds the package twice from one source: ESM into dist/esm and CommonJS into dist/cjs.
-// dist/cjs gets its own package.json so Node and TypeScript read its .js and .d.ts as CommonJS.
+// Builds the package from one source.
+// - Types: tsc writes declarations only, into dist/esm (read as ESM) and dist/cjs (read as
+//   CommonJS: dist/cjs gets its own package.json saying so).
+// - Code: esbuild bundles each entry point, so a cold import reads a handful of files instead of
+//   thirty (measured: about 15 ms less on these machines). Node ESM goes to dist/esm (entries share
+//   chunks), Node CommonJS to dist/cjs, and the browser build to dist/browser. Dependencies stay
+//   external, so users' bundlers pick their browser builds.
+// - "#hmac" and "#nodePolicies" name a platform's implementation (node:crypto or Web Crypto; the
+//   Node.js-only policies or none): each build picks its own here, and nothing is left to resolve
+//   at run time.
 import { execFileSync } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import * as esbuild from "esbuild";
 
-const tsc = (project) => execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project], { stdio: "inherit" });
+const tsc = (project) =>
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project, "--emitDeclarationOnly"], { stdio: "inherit" });
+
+/** Resolves "#hmac" and "#nodePolicies" to the Node.js or the browser source. */
+const platform = (browser) => ({
+  name: "platform-modules",
+  setup(build) {
+    build.onResolve({ filter: /^#(hmac|nodePolicies)$/ }, (args) => ({
+      path: resolve(`src/${args.path.slice(1)}${browser ? "-browser" : ""}.ts`),
+    }));
+  },
+});
+
+const common = { bundle: true, packages: "external", sourcemap: true, sourcesContent: true, logLevel: "warning", legalComments: "none" };
+const nodeEntries = { index: "src/index.ts", "emulator/index": "src/emulator/index.ts" };
 
 rmSync("dist", { recursive: true, force: true });
 tsc("tsconfig.json");
 tsc("tsconfig.cjs.json");
-// The CommonJS build never runs in a browser, so its "#hmac" always means node:crypto and its
-// "#nodePolicies" the Node.js policies: point each reference straight at the Node.js file in
-// dist/cjs. (An "imports" map in dist/cjs/package.json would work in Node.js, but bundlers and
-// publint read only the root package.json's, which maps these names to ESM.)
-const NODE_IMPORTS = { "#hmac": "dist/cjs/hmac.js", "#nodePolicies": "dist/cjs/nodePolicies.js" };
-for (const file of readdirSync("dist/cjs", { recursive: true, encoding: "utf8" })) {
-  if (!/\.(js|d\.ts)$/.test(file)) continue;
-  const path = join("dist/cjs", file);
-  const text = readFileSync(path, "utf8");
-  let rewritten = text;
-  for (const [name, target] of Object.entries(NODE_IMPORTS)) {
-    const relativePath = relative(dirname(path), target).replaceAll("\\", "/");
-    rewritten = rewritten.replaceAll(
-      JSON.stringify(name),
-      JSON.stringify(relativePath.startsWith(".") ? relativePath : `./${relativePath}`),
-    );
-  }
-  if (rewritten !== text) writeFileSync(path, rewritten);
-}
 writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
-try {
-  chmodSync("dist/esm/cli/main.js", 0o755);
-} catch {
-  // The command line is optional while it is being written.
-}
+await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: { ...nodeEntries, "cli/main": "src/cli/main.ts" },
+    outdir: "dist/esm",
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    plugins: [platform(false)],
+  }),
+  esbuild.build({ ...common, entryPoints: nodeEntries, outdir: "dist/cjs", format: "cjs", platform: "node", target: "node20", plugins: [platform(false)] }),
+  esbuild.build({
+    ...common,
+    entryPoints: { index: "src/index.ts" },
+    outdir: "dist/browser",
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    plugins: [platform(true)],
+  }),
+]);
+chmodSync("dist/esm/cli/main.js", 0o755);

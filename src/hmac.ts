@@ -1,6 +1,6 @@
 /**
- * SHA-256 and HMAC-SHA256 for Node.js, synchronous through `node:crypto`. The browser build
- * swaps this module for `hmac-browser.ts` through the `#hmac` import map in package.json.
+ * SHA-256 and HMAC-SHA256 for Node.js, synchronous through `node:crypto`. Code imports it as
+ * `#hmac`; the browser build (scripts/build.mjs) takes `hmac-browser.ts` for that name instead.
  *
  * @internal
  */

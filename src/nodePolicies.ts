@@ -1,7 +1,7 @@
 /**
  * The policies that only mean something in Node.js: the HTTP agent, TLS options, the proxy, and
  * redirects (Node's HTTP client does not follow them; a browser's fetch does, by itself). Browsers
- * load `nodePolicies-browser.ts` instead, through the `#nodePolicies` import map, so none of this
+ * load `nodePolicies-browser.ts` instead (scripts/build.mjs resolves `#nodePolicies`), so none of this
  * reaches a browser bundle.
  *
  * @internal

@@ -19,7 +19,7 @@ export const SDK_USER_AGENT = "acs-identity/0.1.0";
 /**
  * Builds the pipeline: client request id and user agent per call; retries; then, per attempt,
  * redirects (Node), signing and logging, so every attempt is signed anew and logged as sent.
- * The Node-only policies come from `#nodePolicies`, which browsers map to nothing, so that they
+ * The Node-only policies come from `#nodePolicies`, which the browser build maps to none, so that they
  * stay out of browser bundles (a runtime `isNode` check would not: bundlers keep both branches).
  */
 export function createIdentityPipeline(credential: KeyCredential | TokenCredential, options: CommunicationIdentityClientOptions): Pipeline {

@@ -15,7 +15,7 @@ let inputs: string[];
 let kept: string[];
 
 beforeAll(async () => {
-  if (!existsSync(`${ROOT}/dist/esm/index.js`)) throw new Error("dist/esm is missing: run `npm run build` first.");
+  if (!existsSync(`${ROOT}/dist/browser/index.js`)) throw new Error("dist/browser is missing: run `npm run build` first.");
   bundle = await bundleSource(CLIENT);
   inputs = Object.keys(bundle.metafile.inputs);
   const [output] = Object.values(bundle.metafile.outputs);
@@ -25,13 +25,10 @@ beforeAll(async () => {
 });
 
 describe("the browser bundle of acs-identity", () => {
-  it("takes the browser files of the #hmac and #nodePolicies import maps, never the Node.js ones", () => {
-    const ours = inputs.filter((path) => path.startsWith("dist/"));
-    expect(ours).toContain("dist/esm/hmac-browser.js");
-    expect(ours).toContain("dist/esm/nodePolicies-browser.js");
-    expect(ours).not.toContain("dist/esm/hmac.js");
-    expect(ours).not.toContain("dist/esm/nodePolicies.js");
-    expect(ours.every((path) => path.startsWith("dist/esm/"))).toBe(true);
+  it("takes the package's browser build, which signs with Web Crypto", () => {
+    expect(inputs.filter((path) => path.startsWith("dist/"))).toEqual(["dist/browser/index.js"]);
+    expect(bundle.text).toContain("crypto.subtle");
+    expect(bundle.text).toContain("x-ms-useragent");
   });
 
   it("imports no Node.js built-in and requires nothing", () => {
