@@ -129,8 +129,10 @@ describe("createNodeHttpClient", () => {
   it("uses the request's agent (set by the agent and proxy policies)", async () => {
     const agent = new Agent({ keepAlive: false });
     let used = 0;
-    const addRequest = agent.addRequest.bind(agent);
-    agent.addRequest = (...args: Parameters<Agent["addRequest"]>) => {
+    // addRequest is how node:http hands a request to its agent; Node's types leave it out.
+    const internal = agent as Agent & { addRequest(...args: unknown[]): void };
+    const addRequest = internal.addRequest.bind(agent);
+    internal.addRequest = (...args: unknown[]) => {
       used += 1;
       addRequest(...args);
     };

@@ -1,12 +1,12 @@
 // The official @azure/communication-identity client against the emulator: if the emulator did not
 // speak the real protocol (signing, paths, bodies, status codes), these calls would fail.
-import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { CommunicationIdentityClient, type CommunicationIdentityClientOptions } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { decodeJwt, teamsJwt } from "./helpers.js";
 
 // The emulator is plain HTTP on loopback; the pipeline refuses http unless told otherwise.
-const OPTIONS = { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } } as ConstructorParameters<typeof CommunicationIdentityClient>[1];
+const OPTIONS = { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } } as CommunicationIdentityClientOptions;
 
 describe("the official client against the emulator", () => {
   let emulator: Emulator;
