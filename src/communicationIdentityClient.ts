@@ -27,7 +27,7 @@ import type {
 } from "./models.js";
 import { createIdentityPipeline } from "./pipeline.js";
 import { defaultHttpClient } from "#nodePolicies";
-import { markNotRepeatable } from "./retryPolicy.js";
+import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";
 import { serviceError } from "./serviceError.js";
 import { Coalescer } from "./coalescer.js";
@@ -53,6 +53,11 @@ interface Call {
   body?: unknown;
   /** A create: sent with repeatability headers, retried after an unknown outcome only when safe. */
   create?: boolean;
+  /**
+   * A status that also means success when the request had to be repeated after an unknown
+   * outcome: a delete whose first attempt went through finds the user gone (401) on the retry.
+   */
+  alsoDoneAfterRepeat?: number;
 }
 
 /** api-versions documented to honour `Repeatability-Request-ID` on creates. */
@@ -220,7 +225,7 @@ export class CommunicationIdentityClient {
   async deleteUser(user: CommunicationUser | string, options: DeleteUserOptions = {}): Promise<void> {
     const id = userIdOf(user);
     checkOptions(options);
-    await this.#send({ method: "DELETE", path: identityPath(id), status: 204, options });
+    await this.#send({ method: "DELETE", path: identityPath(id), status: 204, options, alsoDoneAfterRepeat: 401 });
   }
 
   /**
@@ -268,9 +273,13 @@ export class CommunicationIdentityClient {
     for (const [name, value] of Object.entries(requestOptions.customHeaders ?? {})) request.headers.set(name, value);
     const response = await this.#pipeline.sendRequest(this.#httpClient, request);
     if (call.create && response.headers.has("repeatability-result")) this.#repeatableCreates = true;
-    if (response.status !== call.status) throw serviceError(response);
+    if (response.status !== call.status && !this.#doneAfterRepeat(call, response)) throw serviceError(response);
     return response;
   }
+  #doneAfterRepeat(call: Call, response: PipelineResponse): boolean {
+    return response.status === call.alsoDoneAfterRepeat && wasRepeatedAfterUnknownOutcome(response.request);
+  }
+
   /**
    * Headers that make a create safe to retry: the service answers a repeat of the same request id
    * with the first result instead of creating a second identity. Set once per call, so every retry

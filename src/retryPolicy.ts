@@ -32,6 +32,7 @@ const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 const notRepeatable = new WeakSet<PipelineRequest>();
+const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
 
 /**
  * Marks a request that must not be sent twice when its first outcome is unknown, because the
@@ -39,6 +40,15 @@ const notRepeatable = new WeakSet<PipelineRequest>();
  */
 export function markNotRepeatable(request: PipelineRequest): void {
   notRepeatable.add(request);
+}
+
+/**
+ * Whether the request was sent again after an attempt whose outcome is unknown (the connection
+ * failed after the request may have reached the service): its final answer may describe a state
+ * that the first attempt already produced.
+ */
+export function wasRepeatedAfterUnknownOutcome(request: PipelineRequest): boolean {
+  return repeatedAfterUnknownOutcome.has(request);
 }
 
 /**
@@ -89,6 +99,7 @@ function decide(
   if (!error) return undefined;
   const sent = !NOT_SENT_CODES.has(String(error.code));
   if (sent && error.request && notRepeatable.has(error.request)) return { throw: outcomeUnknownError(error) };
+  if (sent && error.request) repeatedAfterUnknownOutcome.add(error.request);
   return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
 }
 

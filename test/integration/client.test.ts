@@ -173,6 +173,27 @@ describe("faults", () => {
     expect(emulator.identity(user.communicationUserId)).toBeDefined();
   });
 
+  it("a delete whose reply was lost is retried and reported done, though the retry finds the user gone", async () => {
+    const user = await client.createUser();
+    emulator.faults.add({ drop: "after", operation: "deleteUser", count: 1 });
+    await expect(client.deleteUser(user)).resolves.toBeUndefined();
+    expect(emulator.identity(user.communicationUserId)).toBeUndefined();
+    expect(emulator.faults.remaining()).toBe(0);
+  });
+
+  it("a delete of an unknown user still fails with 401 when nothing was lost", async () => {
+    await expect(client.deleteUser(`8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`)).rejects.toMatchObject({
+      statusCode: 401,
+    });
+  });
+
+  it("a revoke whose reply was lost is simply repeated", async () => {
+    const user = await client.createUser();
+    emulator.faults.add({ drop: "after", operation: "revokeTokens", count: 1 });
+    await expect(client.revokeTokens(user)).resolves.toBeUndefined();
+    expect(emulator.faults.remaining()).toBe(0);
+  });
+
   it("a client that has not seen repeatability honoured does not retry an outcome-unknown create", async () => {
     const fresh = new CommunicationIdentityClient(emulator.connectionString, { retryOptions: { retryDelayInMs: 1 } });
     const before = emulator.identities().length;
