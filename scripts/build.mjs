@@ -45,7 +45,15 @@ await Promise.all([
     chunkNames: "chunks/[name]-[hash]",
     plugins: [platform(false)],
   }),
-  esbuild.build({ ...common, entryPoints: nodeEntries, outdir: "dist/cjs", format: "cjs", platform: "node", target: "node20", plugins: [platform(false)] }),
+  esbuild.build({
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: "dist/cjs",
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    plugins: [platform(false)],
+  }),
   esbuild.build({
     ...common,
     entryPoints: { index: "src/index.ts" },

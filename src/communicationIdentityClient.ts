@@ -167,7 +167,11 @@ export class CommunicationIdentityClient {
    * const { token, expiresOn } = await client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 });
    * ```
    */
-  async issueToken(user: CommunicationUser | string, scopes: TokenScope[], options: IssueTokenOptions = {}): Promise<CommunicationUserToken> {
+  async issueToken(
+    user: CommunicationUser | string,
+    scopes: TokenScope[],
+    options: IssueTokenOptions = {},
+  ): Promise<CommunicationUserToken> {
     const id = userIdOf(user);
     checkScopes(scopes);
     checkOptions(options);

@@ -26,7 +26,9 @@ export function parseEndpoint(endpoint: unknown, what = "endpoint"): URL {
     throw new TypeError(`The ${what} is not a valid URL. Expected ${ENDPOINT_FORMAT}.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`The ${what} must use https (or http for a local emulator), not ${url.protocol.slice(0, -1)}. Expected ${ENDPOINT_FORMAT}.`);
+    throw new TypeError(
+      `The ${what} must use https (or http for a local emulator), not ${url.protocol.slice(0, -1)}. Expected ${ENDPOINT_FORMAT}.`,
+    );
   }
   if (url.username || url.password) {
     throw new TypeError(`The ${what} must not contain a user name or password. Expected ${ENDPOINT_FORMAT}.`);

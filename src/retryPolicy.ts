@@ -17,7 +17,14 @@
  *
  * @internal
  */
-import { isRestError, RestError, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import {
+  isRestError,
+  RestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+  type PipelineRetryOptions,
+} from "@azure/core-rest-pipeline";
 import type { AbortSignalLike } from "./models.js";
 import { logger } from "./logger.js";
 

@@ -30,8 +30,17 @@ function expectRequest(method: string, status: number, body?: unknown, headers: 
   nock(ENDPOINT)
     .intercept(() => true, method)
     .reply(function (path, requestBody) {
-      seen.push({ method: this.req.method, path, headers: this.req.headers, body: typeof requestBody === "string" ? requestBody : JSON.stringify(requestBody) });
-      return [status, body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body), { "content-type": "application/json; charset=utf-8", ...headers }];
+      seen.push({
+        method: this.req.method,
+        path,
+        headers: this.req.headers,
+        body: typeof requestBody === "string" ? requestBody : JSON.stringify(requestBody),
+      });
+      return [
+        status,
+        body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body),
+        { "content-type": "application/json; charset=utf-8", ...headers },
+      ];
     });
   return seen;
 }
@@ -64,7 +73,9 @@ describe("operations send exactly what the service expects", () => {
     expect(request!.headers["content-type"]).toBe("application/json");
     expect(request!.headers["accept"]).toBe("application/json");
     expect(request!.headers["x-ms-content-sha256"]).toBe("RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=");
-    expect(request!.headers["authorization"]).toMatch(/^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=[A-Za-z0-9+/]{43}=$/);
+    expect(request!.headers["authorization"]).toMatch(
+      /^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=[A-Za-z0-9+/]{43}=$/,
+    );
     expect(Date.parse(String(request!.headers["x-ms-date"]))).toBeGreaterThan(Date.now() - 60_000);
     expect(request!.headers["repeatability-request-id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(request!.headers["repeatability-first-sent"]).toBe(request!.headers["x-ms-date"]);
@@ -121,7 +132,11 @@ describe("operations send exactly what the service expects", () => {
 
   it("getTokenForTeamsUser posts token, appId and userId", async () => {
     const seen = expectRequest("POST", 200, { token: TOKEN, expiresOn: EXPIRES_ON });
-    const result = await client().getTokenForTeamsUser({ teamsUserAadToken: "opaque-entra-token", clientId: "app-1", userObjectId: "oid-1" });
+    const result = await client().getTokenForTeamsUser({
+      teamsUserAadToken: "opaque-entra-token",
+      clientId: "app-1",
+      userObjectId: "oid-1",
+    });
     expect(result).toEqual({ token: TOKEN, expiresOn: new Date("2023-10-10T21:39:39.324Z") });
     expect(seen[0]!.path).toBe("/teamsUser/:exchangeAccessToken?api-version=2023-10-01");
     expect(seen[0]!.body).toBe('{"token":"opaque-entra-token","appId":"app-1","userId":"oid-1"}');
@@ -221,12 +236,17 @@ describe("the constructor", () => {
     expect(() => new CommunicationIdentityClient(value, options)).toThrow(fragment);
   });
 
-  it.each(["http://localhost:8089", "http://127.0.0.1", "http://127.1.2.3:1", "http://[::1]:8089"])("allows plain http to loopback %s", (endpoint) => {
-    expect(() => new CommunicationIdentityClient(endpoint, new AzureKeyCredential(KEY))).not.toThrow();
-  });
+  it.each(["http://localhost:8089", "http://127.0.0.1", "http://127.1.2.3:1", "http://[::1]:8089"])(
+    "allows plain http to loopback %s",
+    (endpoint) => {
+      expect(() => new CommunicationIdentityClient(endpoint, new AzureKeyCredential(KEY))).not.toThrow();
+    },
+  );
 
   it("allows plain http elsewhere when asked", () => {
-    expect(() => new CommunicationIdentityClient("http://10.0.0.5", new AzureKeyCredential(KEY), { allowInsecureConnection: true })).not.toThrow();
+    expect(
+      () => new CommunicationIdentityClient("http://10.0.0.5", new AzureKeyCredential(KEY), { allowInsecureConnection: true }),
+    ).not.toThrow();
   });
 
   it("keeps the key out of JSON.stringify, util.inspect and String()", () => {

@@ -1,4 +1,11 @@
-import { createEmptyPipeline, createHttpHeaders, createPipelineRequest, RestError, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import {
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+  type HttpClient,
+  type PipelineRequest,
+} from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
 import { identityRetryPolicy, markNotRepeatable, retryAfterMs } from "../src/retryPolicy.js";
 

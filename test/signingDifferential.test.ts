@@ -13,7 +13,12 @@ import { createCommunicationAccessKeyCredentialPolicy as ourPolicy } from "../sr
 
 const SIGNING_HEADERS = ["x-ms-date", "x-ms-content-sha256", "authorization"] as const;
 
-async function signWith(policy: PipelinePolicy, method: string, url: string, body: string | undefined): Promise<Record<string, string | undefined>> {
+async function signWith(
+  policy: PipelinePolicy,
+  method: string,
+  url: string,
+  body: string | undefined,
+): Promise<Record<string, string | undefined>> {
   const request = createPipelineRequest({ url, method: method as "POST", body });
   let sent: PipelineRequest | undefined;
   await policy.sendRequest(request, async (r) => {

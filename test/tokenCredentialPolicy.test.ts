@@ -57,6 +57,8 @@ describe("tokenCredentialPolicy", () => {
 
   it("fails clearly when the credential returns no token", async () => {
     const policy = tokenCredentialPolicy({ getToken: async () => null });
-    await expect(authorizationOf(policy)).rejects.toThrow("The TokenCredential returned no token for https://communication.azure.com//.default.");
+    await expect(authorizationOf(policy)).rejects.toThrow(
+      "The TokenCredential returned no token for https://communication.azure.com//.default.",
+    );
   });
 });

@@ -16,7 +16,12 @@ const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string]>
   ["a numeric user id", (c) => c.deleteUser(bad<string>(42)), TypeError, "communicationUserId"],
   ["a null user", (c) => c.deleteUser(bad<string>(null)), TypeError, "communicationUserId"],
   ["a user object without an id", (c) => c.issueToken(bad<CommunicationUser>({}), ["chat"]), TypeError, "communicationUserId"],
-  ["a user object with a numeric id", (c) => c.revokeTokens(bad<CommunicationUser>({ communicationUserId: 7 })), TypeError, "communicationUserId"],
+  [
+    "a user object with a numeric id",
+    (c) => c.revokeTokens(bad<CommunicationUser>({ communicationUserId: 7 })),
+    TypeError,
+    "communicationUserId",
+  ],
   ["a user object with an empty id", (c) => c.deleteUser({ communicationUserId: "" }), RangeError, "user id is empty"],
   ["empty scopes", (c) => c.issueToken(USER, []), RangeError, "Scopes must not be empty"],
   ["scopes that are a string", (c) => c.issueToken(USER, bad<TokenScope[]>("chat")), TypeError, "array of strings"],
@@ -60,7 +65,12 @@ const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string]>
     TypeError,
     "needs userObjectId",
   ],
-  ["Teams without options", (c) => c.getTokenForTeamsUser(bad<GetTokenForTeamsUserOptions>(undefined)), TypeError, "needs an options object"],
+  [
+    "Teams without options",
+    (c) => c.getTokenForTeamsUser(bad<GetTokenForTeamsUserOptions>(undefined)),
+    TypeError,
+    "needs an options object",
+  ],
 ];
 
 describe("bad arguments reject before any request", () => {

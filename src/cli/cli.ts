@@ -37,4 +37,3 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   return command.run(args, io);
 }
-

@@ -134,7 +134,8 @@ function identityCommand(spec: Spec): Command {
 
 const str = (values: Values, name: string): string | undefined => (typeof values[name] === "string" ? values[name] : undefined);
 const scopesOf = (values: Values): string[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim());
-const minutesOf = (values: Values): number | undefined => (str(values, "minutes") === undefined ? undefined : Number(str(values, "minutes")));
+const minutesOf = (values: Values): number | undefined =>
+  str(values, "minutes") === undefined ? undefined : Number(str(values, "minutes"));
 
 function tokenOutput(user: CommunicationUser, token: CommunicationAccessToken): Output {
   const expiresOn = token.expiresOn.toISOString();
@@ -196,7 +197,11 @@ const SPECS: Spec[] = [
     remote: true,
     async action(values, _io, client) {
       const minutes = minutesOf(values);
-      const result = await client!.issueToken(str(values, "user")!, scopesOf(values), minutes === undefined ? {} : { tokenExpiresInMinutes: minutes });
+      const result = await client!.issueToken(
+        str(values, "user")!,
+        scopesOf(values),
+        minutes === undefined ? {} : { tokenExpiresInMinutes: minutes },
+      );
       return tokenOutput(result.user, result);
     },
   },
@@ -218,7 +223,13 @@ const SPECS: Spec[] = [
       return tokenOutput(result.user, result);
     },
   },
-  userChange("revoke", "revoke every token issued to a user so far", "revoked", (client, id) => client.revokeTokens(id), "Revoked the tokens of"),
+  userChange(
+    "revoke",
+    "revoke every token issued to a user so far",
+    "revoked",
+    (client, id) => client.revokeTokens(id),
+    "Revoked the tokens of",
+  ),
   userChange("delete-user", "delete a user, its tokens and its data", "deleted", (client, id) => client.deleteUser(id), "Deleted user"),
   {
     name: "get-user",
@@ -244,7 +255,7 @@ const SPECS: Spec[] = [
   {
     name: "inspect-token",
     summary: "read an access token's claims locally (the token comes on standard input)",
-    help: ["  (pipe the token in: echo \"$TOKEN\" | acs-identity inspect-token)"],
+    help: ['  (pipe the token in: echo "$TOKEN" | acs-identity inspect-token)'],
     options: {},
     remote: false,
     async action(_values, io) {
@@ -265,4 +276,6 @@ const SPECS: Spec[] = [
 ];
 
 /** The identity subcommands, by name. */
-export const IDENTITY_COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(SPECS.map((spec) => [spec.name, identityCommand(spec)]));
+export const IDENTITY_COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
+  SPECS.map((spec) => [spec.name, identityCommand(spec)]),
+);

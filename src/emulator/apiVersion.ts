@@ -40,7 +40,10 @@ export function apiVersionOf(query: URLSearchParams): ApiVersion {
     throw badRequest("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
   }
   if (!supported.has(value)) {
-    throw badRequest("UnsupportedApiVersion", `The requested api-version is not supported. Supported versions: ${API_SUPPORTED_VERSIONS_HEADER}.`);
+    throw badRequest(
+      "UnsupportedApiVersion",
+      `The requested api-version is not supported. Supported versions: ${API_SUPPORTED_VERSIONS_HEADER}.`,
+    );
   }
   return value as ApiVersion;
 }

@@ -30,7 +30,8 @@ export class FaultInjector implements Faults {
    */
   add(fault: FaultSpec): void {
     const count = fault.count ?? 1;
-    if (!(count === Infinity || (Number.isInteger(count) && count > 0))) throw new RangeError("A fault's count must be a positive integer or Infinity.");
+    if (!(count === Infinity || (Number.isInteger(count) && count > 0)))
+      throw new RangeError("A fault's count must be a positive integer or Infinity.");
     if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
       throw new RangeError("A fault's status must be an HTTP error status (400-599).");
     }

@@ -86,10 +86,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function checkOptions(options: EmulatorOptions, host: string, accessKey: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
-  if (accessKey === "" || !BASE64.test(accessKey)) throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
-  if (options.resourceId !== undefined && !GUID.test(options.resourceId)) throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
+  if (accessKey === "" || !BASE64.test(accessKey))
+    throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+  if (options.resourceId !== undefined && !GUID.test(options.resourceId))
+    throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError("The port must be an integer from 0 to 65535 (0 picks a free port).");
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError("The port must be an integer from 0 to 65535 (0 picks a free port).");
 }
 
 function isLoopback(host: string): boolean {

@@ -42,7 +42,12 @@ async function createUser(context: OperationContext, request: OperationRequest):
   const now = context.now();
   const identity = await context.store.create(create.customId, now);
   if (create.scopes.length === 0) return jsonReply(201, { identity: { id: identity.id } });
-  const accessToken = await context.minter.mint({ id: identity.id, scopes: create.scopes, issuedAt: now, expiresAt: now + create.expiresInMinutes * MINUTE_MS });
+  const accessToken = await context.minter.mint({
+    id: identity.id,
+    scopes: create.scopes,
+    issuedAt: now,
+    expiresAt: now + create.expiresInMinutes * MINUTE_MS,
+  });
   await context.store.tokenIssued(identity.id, now);
   return jsonReply(201, { identity: { id: identity.id }, accessToken });
 }
@@ -83,7 +88,10 @@ async function exchangeTeamsToken(context: OperationContext, request: OperationR
   const exchange = checkTeamsExchange(parseJsonObject(request.body), now);
   // The ACS token lives as long as the Entra token it was exchanged for, and never more than a day.
   const expiresAt = Math.min(exchange.expiresAt, now + 1440 * MINUTE_MS);
-  return jsonReply(200, await context.minter.mint({ id: `8:orgid:${exchange.userId}`, scopes: ["voip", "chat"], issuedAt: now, expiresAt }));
+  return jsonReply(
+    200,
+    await context.minter.mint({ id: `8:orgid:${exchange.userId}`, scopes: ["voip", "chat"], issuedAt: now, expiresAt }),
+  );
 }
 
 /**

@@ -58,7 +58,12 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
     if (injected) return { reply: injected };
     const version = apiVersionOf(url.searchParams);
     await parts.authenticator.authenticate(request);
-    const reply = await run(parts, route, { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) }, request.headers);
+    const reply = await run(
+      parts,
+      route,
+      { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) },
+      request.headers,
+    );
     return fault?.drop === "after" ? { drop: true } : { reply };
   };
 }

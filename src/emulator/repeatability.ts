@@ -44,10 +44,16 @@ export function repeatabilityKey(headers: IncomingHttpHeaders, now: number, limi
   const firstSent = headers["repeatability-first-sent"];
   const sentAt = typeof firstSent === "string" ? Date.parse(firstSent) : NaN;
   if (Number.isNaN(sentAt)) {
-    throw badRequest("InvalidRepeatabilityFirstSent", "The Repeatability-First-Sent header must be an HTTP date (IMF-fixdate) sent with Repeatability-Request-ID.");
+    throw badRequest(
+      "InvalidRepeatabilityFirstSent",
+      "The Repeatability-First-Sent header must be an HTTP date (IMF-fixdate) sent with Repeatability-Request-ID.",
+    );
   }
   if (sentAt > now + MAX_FUTURE_MS || sentAt < now - limits.ttlMs) {
-    throw badRequest("InvalidRepeatabilityFirstSent", "The Repeatability-First-Sent date is too far from the service's clock to be honoured.");
+    throw badRequest(
+      "InvalidRepeatabilityFirstSent",
+      "The Repeatability-First-Sent date is too far from the service's clock to be honoured.",
+    );
   }
   return id.toLowerCase();
 }

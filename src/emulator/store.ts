@@ -128,7 +128,11 @@ export class IdentityStore {
   #apply(event: JournalEvent): void {
     switch (event.op) {
       case "create":
-        this.#live.set(event.id, { id: event.id, createdAt: event.at, ...(event.customId === undefined ? {} : { customId: event.customId }) });
+        this.#live.set(event.id, {
+          id: event.id,
+          createdAt: event.at,
+          ...(event.customId === undefined ? {} : { customId: event.customId }),
+        });
         if (event.customId !== undefined) this.#byCustomId.set(event.customId, event.id);
         return;
       case "issue":

@@ -59,7 +59,9 @@ const generateRsaKeyPair = promisify(generateKeyPair);
  */
 export async function createTokenMinter(options: TokenMinterOptions): Promise<TokenMinter> {
   const { publicKey, privateKey } = await generateRsaKeyPair("rsa", { modulusLength: 2048 });
-  const thumbprint = createHash("sha1").update(publicKey.export({ type: "spki", format: "der" })).digest();
+  const thumbprint = createHash("sha1")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest();
   const keyId = thumbprint.toString("hex").toUpperCase();
   const header = base64UrlJson({ alg: "RS256", kid: keyId, x5t: thumbprint.toString("base64url"), typ: "JWT" });
   const signer = createRsaSigner(privateKey);

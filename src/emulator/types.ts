@@ -71,7 +71,7 @@ export interface FaultSpec {
   drop?: "before" | "after";
   /** Wait this long (milliseconds) before doing anything else. */
   latencyMs?: number;
-  /** The error body to send with `status`. @default {"error":{"code":...,"message":...}} */
+  /** The error body to send with `status`. @default `{"error":{"code":...,"message":...}}` */
   body?: unknown;
 }
 

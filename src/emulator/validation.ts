@@ -45,7 +45,10 @@ export interface CreateRequest {
 
 /** Checks the body of `POST /identities`. @throws {@link ServiceError} 400. */
 export function readCreateRequest(body: JsonObject, version: ApiVersion): CreateRequest {
-  const scopes = body.createTokenWithScopes === undefined || body.createTokenWithScopes === null ? [] : readScopes(body.createTokenWithScopes, version, true);
+  const scopes =
+    body.createTokenWithScopes === undefined || body.createTokenWithScopes === null
+      ? []
+      : readScopes(body.createTokenWithScopes, version, true);
   const request: CreateRequest = { scopes, expiresInMinutes: readExpiresInMinutes(body.expiresInMinutes) };
   if (body.customId !== undefined && body.customId !== null) request.customId = readCustomId(body.customId, version);
   return request;
@@ -80,7 +83,10 @@ function readScopes(value: unknown, version: ApiVersion, mayBeEmpty: boolean): s
 function readExpiresInMinutes(value: unknown): number {
   if (value === undefined || value === null) return TOKEN_MINUTES.default;
   if (typeof value !== "number" || !Number.isInteger(value) || value < TOKEN_MINUTES.min || value > TOKEN_MINUTES.max) {
-    throw badRequest("ValidationError", `Invalid expiresInMinutes - it must be an integer from ${TOKEN_MINUTES.min} to ${TOKEN_MINUTES.max}.`);
+    throw badRequest(
+      "ValidationError",
+      `Invalid expiresInMinutes - it must be an integer from ${TOKEN_MINUTES.min} to ${TOKEN_MINUTES.max}.`,
+    );
   }
   return value;
 }

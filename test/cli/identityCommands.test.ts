@@ -11,7 +11,11 @@ interface Run {
   err: string[];
 }
 
-async function run(argv: string[], env: Record<string, string | undefined> = { COMMUNICATION_CONNECTION_STRING: emulator.connectionString }, stdin?: string): Promise<Run> {
+async function run(
+  argv: string[],
+  env: Record<string, string | undefined> = { COMMUNICATION_CONNECTION_STRING: emulator.connectionString },
+  stdin?: string,
+): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CommandIo = {
@@ -81,7 +85,9 @@ describe("identity commands against the emulator", () => {
     expect(inspection.decodable).toBe(true);
     expect(inspection.scopes).toEqual(["voip"]);
     expect(inspection.resourceId).toBe(emulator.resourceId);
-    expect((await run(["inspect-token"], {}, "opaque")).out).toEqual(["The token is opaque (encrypted or not a JWT): its claims cannot be read locally."]);
+    expect((await run(["inspect-token"], {}, "opaque")).out).toEqual([
+      "The token is opaque (encrypted or not a JWT): its claims cannot be read locally.",
+    ]);
   });
 });
 
@@ -94,7 +100,10 @@ describe("exit codes", () => {
 
   it.each([
     [["issue-token", "--scopes", "chat"], "Missing --user."],
-    [["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "59"], "tokenExpiresInMinutes must be an integer from 60 to 1440"],
+    [
+      ["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "59"],
+      "tokenExpiresInMinutes must be an integer from 60 to 1440",
+    ],
     [["issue-token", "--user", "8:acs:x", "--scopes", ""], "empty string"],
     [["create-user", "--bogus"], "Unknown option '--bogus'"],
     [["inspect-token"], "Pipe the token on standard input"],

@@ -13,7 +13,11 @@ describe("CORS", () => {
     const response = await send(emulator.endpoint, {
       method: "OPTIONS",
       path: `/identities?api-version=${API}`,
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "authorization,x-ms-date,x-ms-content-sha256,content-type,traceparent" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,x-ms-date,x-ms-content-sha256,content-type,traceparent",
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers["access-control-allow-origin"]).toBe("*");
@@ -25,7 +29,10 @@ describe("CORS", () => {
   });
 
   it("lets a page read the correlation, date, retry and repeatability headers of every response", async () => {
-    for (const response of [await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} }), await send(emulator.endpoint, { method: "GET", path: "/nowhere" })]) {
+    for (const response of [
+      await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} }),
+      await send(emulator.endpoint, { method: "GET", path: "/nowhere" }),
+    ]) {
       expect(response.headers["access-control-allow-origin"]).toBe("*");
       expect(response.headers["access-control-expose-headers"]).toBe(
         "ms-cv, date, retry-after, retry-after-ms, x-ms-retry-after-ms, api-supported-versions, repeatability-result, x-ms-client-request-id",

@@ -36,7 +36,10 @@ export interface RawRequest {
 export function send(endpoint: string, request: RawRequest): Promise<RawResponse> {
   const url = new URL(request.path, endpoint);
   return new Promise((resolve, reject) => {
-    const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([, value]) => value !== undefined)) as Record<
+      string,
+      string
+    >;
     const req = httpRequest(url, { method: request.method, headers, agent: false, setHost: !("host" in headers) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -89,8 +92,19 @@ export async function signedSend(
 ): Promise<RawResponse> {
   const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
   const date = new Date(emulator.now?.() ?? Date.now()).toUTCString();
-  const headers = await signedHeaders({ key: emulator.accessKey, method: request.method, url: new URL(request.path, emulator.endpoint).href, date, ...(body === undefined ? {} : { body }) });
-  return send(emulator.endpoint, { method: request.method, path: request.path, ...(body === undefined ? {} : { body }), headers: { ...headers, ...request.headers } });
+  const headers = await signedHeaders({
+    key: emulator.accessKey,
+    method: request.method,
+    url: new URL(request.path, emulator.endpoint).href,
+    date,
+    ...(body === undefined ? {} : { body }),
+  });
+  return send(emulator.endpoint, {
+    method: request.method,
+    path: request.path,
+    ...(body === undefined ? {} : { body }),
+    headers: { ...headers, ...request.headers },
+  });
 }
 
 /** The path of an operation on one identity, with the id percent-encoded. */
@@ -114,5 +128,8 @@ export function teamsJwt(claims: Record<string, unknown>): string {
 /** Decodes a JWT's header and payload without verifying it. */
 export function decodeJwt(token: string): { header: any; payload: any } {
   const [header, payload] = token.split(".");
-  return { header: JSON.parse(Buffer.from(header!, "base64url").toString()), payload: JSON.parse(Buffer.from(payload!, "base64url").toString()) };
+  return {
+    header: JSON.parse(Buffer.from(header!, "base64url").toString()),
+    payload: JSON.parse(Buffer.from(payload!, "base64url").toString()),
+  };
 }

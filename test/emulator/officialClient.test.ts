@@ -50,12 +50,19 @@ describe("the official client against the emulator", () => {
 
   it("getTokenForTeamsUser", async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    const token = await client.getTokenForTeamsUser({ teamsUserAadToken: teamsJwt({ appid: "app", oid: "user", exp }), clientId: "app", userObjectId: "user" });
+    const token = await client.getTokenForTeamsUser({
+      teamsUserAadToken: teamsJwt({ appid: "app", oid: "user", exp }),
+      clientId: "app",
+      userObjectId: "user",
+    });
     expect(token.expiresOn.getTime()).toBe(exp * 1000);
   });
 
   it("gets 401 with a wrong key", async () => {
-    const wrong = new CommunicationIdentityClient(`endpoint=${emulator.endpoint}/;accesskey=${Buffer.alloc(64, 9).toString("base64")}`, OPTIONS);
+    const wrong = new CommunicationIdentityClient(
+      `endpoint=${emulator.endpoint}/;accesskey=${Buffer.alloc(64, 9).toString("base64")}`,
+      OPTIONS,
+    );
     await expect(wrong.createUser()).rejects.toMatchObject({ statusCode: 401, code: "Denied" });
   });
 });

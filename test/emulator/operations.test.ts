@@ -120,7 +120,9 @@ describe("operations", () => {
     expect(get.status).toBe(400);
     expect(get.json.error.code).toBe("UnsupportedApiVersion");
     const create = await post(`/identities?api-version=${API}`, { customId: "bob" });
-    expect(create.json).toEqual({ error: { code: "ValidationError", message: "customId requires api-version 2025-03-02-preview or 2025-06-30." } });
+    expect(create.json).toEqual({
+      error: { code: "ValidationError", message: "customId requires api-version 2025-03-02-preview or 2025-06-30." },
+    });
   });
 
   it("returns the same identity for the same customId, also on 2025-06-30", async () => {

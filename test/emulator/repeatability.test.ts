@@ -11,7 +11,8 @@ describe("repeatable creates", () => {
     emulator = await startEmulator();
   });
   afterEach(() => emulator.close());
-  const create = (headers: Record<string, string | undefined>) => signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {}, headers });
+  const create = (headers: Record<string, string | undefined>) =>
+    signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {}, headers });
   const now = () => new Date().toUTCString();
 
   it("accepts the first request and replays it for a retry with the same id", async () => {
@@ -43,10 +44,22 @@ describe("repeatable creates", () => {
   });
 
   it.each([
-    ["an id that is not a UUID", { "repeatability-request-id": "abc", "repeatability-first-sent": new Date().toUTCString() }, "InvalidRepeatabilityRequestId"],
+    [
+      "an id that is not a UUID",
+      { "repeatability-request-id": "abc", "repeatability-first-sent": new Date().toUTCString() },
+      "InvalidRepeatabilityRequestId",
+    ],
     ["a missing first-sent", { "repeatability-request-id": REQUEST_ID }, "InvalidRepeatabilityFirstSent"],
-    ["a first-sent that is not a date", { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": "soon" }, "InvalidRepeatabilityFirstSent"],
-    ["a first-sent an hour old", { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": new Date(Date.now() - 3_600_000).toUTCString() }, "InvalidRepeatabilityFirstSent"],
+    [
+      "a first-sent that is not a date",
+      { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": "soon" },
+      "InvalidRepeatabilityFirstSent",
+    ],
+    [
+      "a first-sent an hour old",
+      { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": new Date(Date.now() - 3_600_000).toUTCString() },
+      "InvalidRepeatabilityFirstSent",
+    ],
   ])("refuses %s with 400", async (_kind, headers, code) => {
     const response = await create(headers);
     expect(response.status).toBe(400);

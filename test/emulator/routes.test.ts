@@ -13,12 +13,17 @@ describe("matchRoute", () => {
     expect(matchRoute(method, path)).toEqual(route);
   });
 
-  it.each([["/"], ["/nowhere"], ["/identities/"], ["/identities/x/:unknown"], ["/identities/x/constructor"], ["/identities/x/:issueAccessToken/more"], ["/teamsUser"]])(
-    "answers 404 for %s",
-    (path) => {
-      expect(() => matchRoute("POST", path)).toThrow(expect.objectContaining({ status: 404, code: "NotFound" }));
-    },
-  );
+  it.each([
+    ["/"],
+    ["/nowhere"],
+    ["/identities/"],
+    ["/identities/x/:unknown"],
+    ["/identities/x/constructor"],
+    ["/identities/x/:issueAccessToken/more"],
+    ["/teamsUser"],
+  ])("answers 404 for %s", (path) => {
+    expect(() => matchRoute("POST", path)).toThrow(expect.objectContaining({ status: 404, code: "NotFound" }));
+  });
 
   it.each([
     ["GET", "/identities", "POST"],

@@ -35,7 +35,9 @@ describe("the HTTP server", () => {
   });
 
   it("answers an unknown route with 404 and a wrong method with 405", async () => {
-    expect((await send(emulator.endpoint, { method: "GET", path: "/missing" })).json).toEqual({ error: { code: "NotFound", message: "The requested resource does not exist." } });
+    expect((await send(emulator.endpoint, { method: "GET", path: "/missing" })).json).toEqual({
+      error: { code: "NotFound", message: "The requested resource does not exist." },
+    });
     const wrong = await send(emulator.endpoint, { method: "PUT", path: `/identities?api-version=${API}` });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.allow).toBe("POST");
@@ -64,7 +66,10 @@ describe("the HTTP server", () => {
     const declared = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: big });
     expect(declared.status).toBe(413);
     expect(declared.json).toEqual({ error: { code: "RequestEntityTooLarge", message: "The request body is larger than 65536 bytes." } });
-    const streamed = await raw(emulator.endpoint, `POST /identities?api-version=${API} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(70_000).toString(16)}\r\n${"x".repeat(70_000)}\r\n0\r\n\r\n`);
+    const streamed = await raw(
+      emulator.endpoint,
+      `POST /identities?api-version=${API} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(70_000).toString(16)}\r\n${"x".repeat(70_000)}\r\n0\r\n\r\n`,
+    );
     expect(streamed).toMatch(/^HTTP\/1\.1 413 /);
   });
 
@@ -76,7 +81,12 @@ describe("the HTTP server", () => {
   });
 
   it("never answers with a stack trace, whatever the input", async () => {
-    const inputs = ["GET /identities/%ZZ HTTP/1.1\r\nHost: a\r\n\r\n", "POST //evil.example/identities HTTP/1.1\r\n\r\n", "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", "DELETE /identities/\u00ff HTTP/1.1\r\nHost: a\r\n\r\n"];
+    const inputs = [
+      "GET /identities/%ZZ HTTP/1.1\r\nHost: a\r\n\r\n",
+      "POST //evil.example/identities HTTP/1.1\r\n\r\n",
+      "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+      "DELETE /identities/\u00ff HTTP/1.1\r\nHost: a\r\n\r\n",
+    ];
     for (const input of inputs) {
       const answer = await raw(emulator.endpoint, input);
       expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /);

@@ -10,7 +10,9 @@ describe("IdentityStore in memory", () => {
     const store = await IdentityStore.open({ resourceId: RESOURCE });
     const a = await store.create(undefined, 1);
     const b = await store.create("custom", 2);
-    expect(a.id).toMatch(/^8:acs:11111111-2222-3333-4444-555555555555_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a.id).toMatch(
+      /^8:acs:11111111-2222-3333-4444-555555555555_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(store.list()).toEqual([
       { id: a.id, createdAt: 1 },
       { id: b.id, customId: "custom", createdAt: 2 },

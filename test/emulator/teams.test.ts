@@ -10,7 +10,10 @@ const EXP = NOW / 1000 + 3600;
 
 describe("checkTeamsExchange", () => {
   it("accepts a JWT for the same app and user that is not expired", () => {
-    expect(checkTeamsExchange({ token: teamsJwt({ appid: APP, oid: USER, exp: EXP }), appId: APP, userId: USER }, NOW)).toEqual({ userId: USER, expiresAt: EXP * 1000 });
+    expect(checkTeamsExchange({ token: teamsJwt({ appid: APP, oid: USER, exp: EXP }), appId: APP, userId: USER }, NOW)).toEqual({
+      userId: USER,
+      expiresAt: EXP * 1000,
+    });
   });
 
   it.each([
@@ -21,7 +24,9 @@ describe("checkTeamsExchange", () => {
     ["expired", teamsJwt({ appid: APP, oid: USER, exp: NOW / 1000 })],
     ["without exp", teamsJwt({ appid: APP, oid: USER })],
   ])("refuses a token that is %s with 401", (_kind, token) => {
-    expect(() => checkTeamsExchange({ token, appId: APP, userId: USER }, NOW)).toThrow(expect.objectContaining({ status: 401, code: "InvalidAccessToken" }));
+    expect(() => checkTeamsExchange({ token, appId: APP, userId: USER }, NOW)).toThrow(
+      expect.objectContaining({ status: 401, code: "InvalidAccessToken" }),
+    );
   });
 
   it.each([
@@ -30,7 +35,9 @@ describe("checkTeamsExchange", () => {
     ["missing appId", { userId: USER }, "The appId field is required."],
     ["missing userId", { appId: APP }, "The userId field is required."],
   ])("refuses a mismatched or missing %s with 400", (_kind, fields, message) => {
-    expect(() => checkTeamsExchange({ token: teamsJwt({ appid: APP, oid: USER, exp: EXP }), ...fields }, NOW)).toThrow(expect.objectContaining({ status: 400, message }));
+    expect(() => checkTeamsExchange({ token: teamsJwt({ appid: APP, oid: USER, exp: EXP }), ...fields }, NOW)).toThrow(
+      expect.objectContaining({ status: 400, message }),
+    );
   });
 });
 
@@ -40,7 +47,8 @@ describe("POST /teamsUser/:exchangeAccessToken", () => {
     emulator = await startEmulator();
   });
   afterAll(() => emulator.close());
-  const exchange = (body: unknown) => signedSend(emulator, { method: "POST", path: `/teamsUser/:exchangeAccessToken?api-version=${API}`, body });
+  const exchange = (body: unknown) =>
+    signedSend(emulator, { method: "POST", path: `/teamsUser/:exchangeAccessToken?api-version=${API}`, body });
 
   it("exchanges a valid Entra token for an ACS token of 8:orgid:<oid> expiring with it", async () => {
     const exp = Math.floor(Date.now() / 1000) + 1800;

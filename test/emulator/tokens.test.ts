@@ -14,12 +14,22 @@ describe("tokens", () => {
   afterAll(() => minter.close());
 
   it("mints an RS256 JWT that the public key verifies, with the service's claims", async () => {
-    const { token, expiresOn } = await minter.mint({ id: `8:acs:${RESOURCE}_abc`, scopes: ["chat", "voip"], issuedAt: ISSUED, expiresAt: ISSUED + 3_600_000 });
+    const { token, expiresOn } = await minter.mint({
+      id: `8:acs:${RESOURCE}_abc`,
+      scopes: ["chat", "voip"],
+      issuedAt: ISSUED,
+      expiresAt: ISSUED + 3_600_000,
+    });
     const [header, payload, signature] = token.split(".");
     const verifier = createVerify("RSA-SHA256").update(`${header}.${payload}`);
     expect(verifier.verify(minter.publicKey, Buffer.from(signature!, "base64url"))).toBe(true);
     const decoded = decodeJwt(token);
-    expect(decoded.header).toEqual({ alg: "RS256", kid: minter.keyId, x5t: Buffer.from(minter.keyId, "hex").toString("base64url"), typ: "JWT" });
+    expect(decoded.header).toEqual({
+      alg: "RS256",
+      kid: minter.keyId,
+      x5t: Buffer.from(minter.keyId, "hex").toString("base64url"),
+      typ: "JWT",
+    });
     expect(decoded.payload).toEqual({
       skypeid: `acs:${RESOURCE}_abc`,
       scp: 1792,
@@ -41,12 +51,16 @@ describe("tokens", () => {
 
   it("signs many tokens concurrently, each valid", async () => {
     const tokens = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => minter.mint({ id: `8:acs:${RESOURCE}_${i}`, scopes: ["chat"], issuedAt: ISSUED, expiresAt: ISSUED + 3_600_000 })),
+      Array.from({ length: 50 }, (_, i) =>
+        minter.mint({ id: `8:acs:${RESOURCE}_${i}`, scopes: ["chat"], issuedAt: ISSUED, expiresAt: ISSUED + 3_600_000 }),
+      ),
     );
     tokens.forEach(({ token }, i) => {
       const [header, payload, signature] = token.split(".");
       expect(decodeJwt(token).payload.skypeid).toBe(`acs:${RESOURCE}_${i}`);
-      expect(createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(minter.publicKey, Buffer.from(signature!, "base64url"))).toBe(true);
+      expect(createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(minter.publicKey, Buffer.from(signature!, "base64url"))).toBe(
+        true,
+      );
     });
   });
 
