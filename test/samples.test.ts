@@ -17,6 +17,7 @@ const PLACEHOLDERS: Record<string, string> = {
   id: String.raw`8:acs:[0-9a-f-]{36}_[0-9a-f-]{36}`,
   token: String.raw`[A-Za-z0-9_-]{12}…`,
   expiry: String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`,
+  time: String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`,
   seconds: String.raw`\d+\.\d`,
   text: ".+",
 };
@@ -47,6 +48,26 @@ const EXPECTED: Record<string, string[]> = {
     "It expires at {expiry}60, with the Entra token",
   ],
   "entra-id-auth": [EMULATOR_LINE, "Authenticated with a TokenCredential: created user {id}", "with a chat token {token}"],
+  "custom-ids": [
+    EMULATOR_LINE,
+    "Created user {id} for custom id sample-alice@contoso.com",
+    "The same custom id gives the same user: true",
+    "getUser: custom id sample-alice@contoso.com, last token issued at {time}",
+    "Deleted the user",
+  ],
+  "inspect-token": [
+    EMULATOR_LINE,
+    "Issued a chat+voip token {token}",
+    "Readable: scopes chat, voip; issued to this user: true; expires at {expiry}60",
+    "The service says it expires at {expiry}60",
+  ],
+  "auto-refresh": [
+    EMULATOR_LINE,
+    "Created user {id}",
+    "Three concurrent getToken calls made 1 refresh and got the same token: true ({token})",
+    "The token expires at {expiry}60",
+    "Disposed the credential",
+  ],
   "error-handling": [
     EMULATOR_LINE,
     "Wrong key: RestError 401 Denied",
