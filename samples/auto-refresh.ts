@@ -21,9 +21,9 @@ try {
 
   // Concurrent callers share one refresh; each call checks expiry itself, so a stalled timer never hands out a stale token.
   const tokens = await Promise.all([credential.getToken(), credential.getToken(), credential.getToken()]);
-  const same = tokens.every(({ token }) => token === tokens[0]!.token);
-  console.log(`Three concurrent getToken calls made ${refreshes} refresh and got the same token: ${same} (${preview(tokens[0]!.token)})`);
-  console.log(`The token expires at ${new Date(tokens[0]!.expiresOnTimestamp).toISOString()}`);
+  const same = tokens.every(({ token }) => token === tokens[0].token);
+  console.log(`Three concurrent getToken calls made ${refreshes} refresh and got the same token: ${same} (${preview(tokens[0].token)})`);
+  console.log(`The token expires at ${new Date(tokens[0].expiresOnTimestamp).toISOString()}`);
 
   // Stops the background refresh; later getToken calls reject.
   credential.dispose();
