@@ -1,8 +1,8 @@
 /**
  * RS256 signatures on worker threads. An RSA-2048 signature costs about 0.2 ms of CPU, more than
  * the rest of a token request; signing on other threads lets the emulator use every core while
- * the main thread keeps answering HTTP. Requests are batched: one message per event-loop turn
- * carries every signature asked for in it, to the least busy worker.
+ * the main thread keeps answering HTTP. Requests are batched: the signatures asked for in one
+ * event-loop turn are shared among the workers, one message each.
  */
 import { sign, type KeyObject } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -81,12 +81,18 @@ export function createRsaSigner(privateKey: KeyObject, threads = Math.min(2, ava
     return Promise.all(stopping.map((thread) => thread.worker.terminate()));
   }
 
+  /** Shares the turn's signatures among the workers, the idlest first, so no core waits idle. */
   function flush(): void {
     if (!pool || unsent.length === 0) return;
-    const thread = pool.reduce((idlest, candidate) => (candidate.busy < idlest.busy ? candidate : idlest));
-    thread.busy += unsent.length;
-    thread.worker.postMessage({ first: nextId - unsent.length, inputs: unsent });
-    unsent = [];
+    const share = Math.ceil(unsent.length / pool.length);
+    let first = nextId - unsent.length;
+    for (const thread of [...pool].sort((a, b) => a.busy - b.busy)) {
+      const inputs = unsent.splice(0, share);
+      if (inputs.length === 0) break;
+      thread.busy += inputs.length;
+      thread.worker.postMessage({ first, inputs });
+      first += inputs.length;
+    }
   }
 
   return {
