@@ -88,6 +88,8 @@ export class CommunicationIdentityClient {
   readonly #customIdCreates = new Coalescer<PipelineResponse>();
   /** Whether the service deduplicates creates: known for some versions, learned from `Repeatability-Result`. */
   #repeatableCreates: boolean;
+  /** Whether the service has accepted this client's credentials at least once. */
+  #keyAccepted = false;
 
   /**
    * @param connectionString - `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`.
@@ -258,7 +260,8 @@ export class CommunicationIdentityClient {
     const send = (abortSignal: OperationOptions["abortSignal"]) =>
       this.#send({ method: "POST", path: "/identities", status: 201, options: { ...options, abortSignal }, body, create: true });
     if (body.customId === undefined) return send(options.abortSignal);
-    return this.#customIdCreates.run(body.customId, `${kind} ${JSON.stringify(body)}`, options.abortSignal, send);
+    // Shared by every caller with this custom id, so it runs without any one caller's signal.
+    return this.#customIdCreates.run(body.customId, `${kind} ${JSON.stringify(body)}`, options.abortSignal, () => send(undefined));
   }
 
   async #send(call: Call): Promise<PipelineResponse> {
@@ -278,10 +281,15 @@ export class CommunicationIdentityClient {
     const response = await this.#pipeline.sendRequest(this.#httpClient, request);
     if (call.create && response.headers.has("repeatability-result")) this.#repeatableCreates = true;
     if (response.status !== call.status && !this.#doneAfterRepeat(call, response)) throw serviceError(response);
+    this.#keyAccepted = true;
     return response;
   }
+  /**
+   * Whether an unexpected status means done after all. Only once this client has had a success:
+   * before that, a 401 may as well mean a wrong key, and the caller must hear it.
+   */
   #doneAfterRepeat(call: Call, response: PipelineResponse): boolean {
-    return response.status === call.alsoDoneAfterRepeat && wasRepeatedAfterUnknownOutcome(response.request);
+    return this.#keyAccepted && response.status === call.alsoDoneAfterRepeat && wasRepeatedAfterUnknownOutcome(response.request);
   }
 
   /**

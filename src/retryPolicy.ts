@@ -8,8 +8,10 @@
  * - Transient failures (408, 500, 502, 503, 504, and network errors): exponential backoff with
  *   jitter, capped at `maxRetryDelayInMs`.
  * - A create whose outcome is unknown (the connection failed after the request may have reached
- *   the service) is retried only when the service is known to honour `Repeatability-Request-ID`;
- *   otherwise a retry could mint a second identity, so the error is thrown, saying so.
+ *   the service, or it got 408 or 5xx without `Retry-After`) is retried only when the service is
+ *   known to honour `Repeatability-Request-ID`; otherwise a retry could mint a second identity, so
+ *   the error or answer is returned, saying so. Throttling (429, 503 with `Retry-After`) means the
+ *   request was not done, so it is retried in every case.
  * - An abort or timeout is never retried.
  *
  * The loop is written here rather than taken from the pipeline's generic `retryPolicy`: it is a
@@ -26,6 +28,7 @@ import {
   type PipelineRetryOptions,
 } from "@azure/core-rest-pipeline";
 import type { AbortSignalLike } from "./models.js";
+import { abortError } from "./abort.js";
 import { logger } from "./logger.js";
 
 /** Defaults chosen for a login path: a few quick tries rather than a minute of waiting. */
@@ -47,6 +50,11 @@ const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
  */
 export function markNotRepeatable(request: PipelineRequest): void {
   notRepeatable.add(request);
+}
+
+/** Whether {@link markNotRepeatable} marked the request. */
+export function isNotRepeatable(request: PipelineRequest): boolean {
+  return notRepeatable.has(request);
 }
 
 /**
@@ -101,6 +109,9 @@ function decide(
     const asked = response.status === 429 || response.status === 503 ? retryAfterMs(response) : undefined;
     if (asked !== undefined) return asked <= options.maxRetryDelayInMs ? { retryAfterMs: asked } : undefined;
     if (!TRANSIENT_STATUSES.has(response.status)) return undefined;
+    // A 408 or 5xx without Retry-After does not say the create was not done: it is an outcome
+    // like a dropped connection, so a create that must not be repeated gets the answer as it is.
+    if (notRepeatable.has(response.request)) return undefined;
     return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
   }
   if (!error) return undefined;
@@ -108,10 +119,6 @@ function decide(
   if (sent && error.request && notRepeatable.has(error.request)) return { throw: outcomeUnknownError(error) };
   if (sent && error.request) repeatedAfterUnknownOutcome.add(error.request);
   return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
-}
-
-function abortError(): Error {
-  return new DOMException("The operation was aborted.", "AbortError");
 }
 
 /** Waits `ms`, or rejects with an `AbortError` as soon as the signal fires; leaves no timer behind. */

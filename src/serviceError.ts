@@ -6,6 +6,7 @@
  */
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { CLOCK_SKEW_THRESHOLD_MS } from "./clockSkew.js";
+import { isNotRepeatable } from "./retryPolicy.js";
 
 /** Extra facts a `RestError` from this client carries in its `details`. */
 export interface ServiceErrorDetails {
@@ -27,7 +28,7 @@ function errorBody(text: string | null | undefined): ServiceErrorDetails["error"
   return undefined;
 }
 
-function hintFor(response: PipelineResponse, now: number): string {
+function hintFor(response: PipelineResponse, now: number, serviceAnswered: boolean): string {
   const serverDate = Date.parse(response.headers.get("date") ?? "");
   if (response.status === 401 && Math.abs(serverDate - now) > CLOCK_SKEW_THRESHOLD_MS) {
     const minutes = Math.round(Math.abs(serverDate - now) / 60_000);
@@ -42,7 +43,11 @@ function hintFor(response: PipelineResponse, now: number): string {
   if (response.status === 401) {
     return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
   }
-  if (response.status === 404) return " Check the endpoint: it should be https://<resource>.communication.azure.com.";
+  if ((response.status === 408 || response.status >= 500) && isNotRepeatable(response.request)) {
+    return " The identity may or may not have been created; it was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.";
+  }
+  // A 404 without the service's error body came from something other than the Identity API.
+  if (response.status === 404 && !serviceAnswered) return " Check the endpoint: it should be https://<resource>.communication.azure.com.";
   return "";
 }
 
@@ -53,7 +58,7 @@ function hintFor(response: PipelineResponse, now: number): string {
 export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
   const error = errorBody(response.bodyAsText);
   const message = error?.message || `The service answered ${response.status} without error details.`;
-  const restError = new RestError(`${message}${hintFor(response, now)}`, {
+  const restError = new RestError(`${message}${hintFor(response, now, error !== undefined)}`, {
     code: error?.code,
     statusCode: response.status,
     request: response.request,

@@ -1,5 +1,6 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
+import { raceAbort } from "./abort.js";
 
 /** The Entra ID scope of the Communication Services data plane. */
 export const COMMUNICATION_SCOPE = "https://communication.azure.com//.default";
@@ -18,18 +19,20 @@ export function tokenCredentialPolicy(credential: TokenCredential): PipelinePoli
   let cached: AccessToken | undefined;
   let pending: Promise<AccessToken> | undefined;
 
-  async function fetchToken(request: PipelineRequest): Promise<AccessToken> {
-    const token = await credential.getToken(COMMUNICATION_SCOPE, { abortSignal: request.abortSignal });
+  // The fetch is shared, so it carries no caller's signal: one caller giving up must not fail
+  // the others. Each caller stops waiting on its own signal instead.
+  async function fetchToken(): Promise<AccessToken> {
+    const token = await credential.getToken(COMMUNICATION_SCOPE);
     if (!token) throw new Error("The TokenCredential returned no token for https://communication.azure.com//.default.");
     return token;
   }
 
   async function tokenFor(request: PipelineRequest): Promise<string> {
     if (cached && cached.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS) return cached.token;
-    pending ??= fetchToken(request).finally(() => {
+    pending ??= fetchToken().finally(() => {
       pending = undefined;
     });
-    cached = await pending;
+    cached = await raceAbort(pending, request.abortSignal);
     return cached.token;
   }
 

@@ -50,36 +50,42 @@ describe("Coalescer", () => {
     expect(await next).toBe("b");
   });
 
-  it("lets an aborted waiter stop waiting without touching the shared work", async () => {
+  it("lets an aborted waiter stop waiting while the others get the result", async () => {
     const coalescer = new Coalescer<string>();
     const held = gate<string>();
-    let workSignal: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
-      workSignal = signal;
-      return held.promise;
-    };
+    const start = vi.fn(() => held.promise);
     const controller = new AbortController();
     const leaving = coalescer.run("g", "k", controller.signal, start);
     const staying = coalescer.run("g", "k", undefined, start);
     controller.abort();
     await expect(leaving).rejects.toMatchObject({ name: "AbortError", message: "The operation was aborted." });
-    expect(workSignal?.aborted).toBe(false);
     held.open("done");
     expect(await staying).toBe("done");
+    expect(start).toHaveBeenCalledTimes(1);
   });
 
-  it("aborts the shared work when its last caller aborts, and frees the group", async () => {
+  it("keeps the group busy until the work ends, even when every caller gave up", async () => {
     const coalescer = new Coalescer<string>();
-    let workSignal: AbortSignal | undefined;
-    const hang = (signal: AbortSignal) => {
-      workSignal = signal;
-      return new Promise<string>((_, reject) => signal.addEventListener("abort", () => reject(new Error("work aborted"))));
-    };
+    const held = gate<string>();
+    const order: string[] = [];
     const controller = new AbortController();
-    const only = coalescer.run("g", "k", controller.signal, hang);
+    const only = coalescer.run("g", "k", controller.signal, () => {
+      order.push("first starts");
+      return held.promise.then((value) => {
+        order.push("first ends");
+        return value;
+      });
+    });
     controller.abort();
     await expect(only).rejects.toMatchObject({ name: "AbortError" });
-    expect(workSignal?.aborted).toBe(true);
+    const next = coalescer.run("g", "k", undefined, async () => {
+      order.push("second starts");
+      return "second";
+    });
+    // Same key: the new caller joins the work still in flight instead of starting a second one.
+    held.open("first");
+    expect(await next).toBe("first");
+    expect(order).toEqual(["first starts", "first ends"]);
     expect(await coalescer.run("g", "k", undefined, async () => "fresh")).toBe("fresh");
   });
 

@@ -72,6 +72,19 @@ describe("identityRetryPolicy", () => {
     );
   });
 
+  it.each([408, 500, 502, 504, 503])("returns %i to a create that must not be repeated: it may have been done", async (status) => {
+    expect(await run([{ status }, { status: 201 }], markNotRepeatable)).toMatchObject({ calls: 1, status });
+  });
+
+  it("still retries a create that was throttled: 429 and 503 with Retry-After mean not done", async () => {
+    const throttled: Outcome[] = [
+      { status: 429, headers: { "retry-after": "0" } },
+      { status: 503, headers: { "retry-after-ms": "1" } },
+      { status: 201 },
+    ];
+    expect(await run(throttled, markNotRepeatable)).toMatchObject({ calls: 3, status: 201 });
+  });
+
   it("repeats a create that never left the machine", async () => {
     expect(await run([{ error: "ECONNREFUSED" }, { status: 201 }], markNotRepeatable)).toMatchObject({ calls: 2, status: 201 });
   });

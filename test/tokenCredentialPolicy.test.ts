@@ -16,8 +16,8 @@ function credentialIssuing(lifetimesMs: number[]): TokenCredential & { calls: nu
   return credential;
 }
 
-async function authorizationOf(policy: ReturnType<typeof tokenCredentialPolicy>): Promise<string | undefined> {
-  const request = createPipelineRequest({ url: "http://127.0.0.1:1/identities" });
+async function authorizationOf(policy: ReturnType<typeof tokenCredentialPolicy>, abortSignal?: AbortSignal): Promise<string | undefined> {
+  const request = createPipelineRequest({ url: "http://127.0.0.1:1/identities", abortSignal });
   let seen: PipelineRequest | undefined;
   await policy.sendRequest(request, async (r) => {
     seen = r;
@@ -60,5 +60,25 @@ describe("tokenCredentialPolicy", () => {
     await expect(authorizationOf(policy)).rejects.toThrow(
       "The TokenCredential returned no token for https://communication.azure.com//.default.",
     );
+  });
+
+  it("lets one caller abort its wait for a shared refresh, promptly, without failing the others", async () => {
+    let release!: () => void;
+    const slow: TokenCredential = {
+      getToken: () =>
+        new Promise<AccessToken>((resolve) => {
+          release = () => resolve({ token: "slow", expiresOnTimestamp: Date.now() + 3_600_000 });
+        }),
+    };
+    const policy = tokenCredentialPolicy(slow);
+    const controller = new AbortController();
+    const leaving = authorizationOf(policy, controller.signal);
+    const staying = authorizationOf(policy);
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(leaving).rejects.toMatchObject({ name: "AbortError" });
+    expect(Date.now() - abortedAt).toBeLessThan(50);
+    release();
+    expect(await staying).toBe("Bearer slow");
   });
 });

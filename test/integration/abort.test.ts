@@ -144,7 +144,11 @@ describe("cancelling a request the service is still working on", () => {
     await emulator.clearFaults();
   });
 
-  it.each(CALLS)("%s: abortSignal rejects with an AbortError within 50 ms and leaves nothing behind", async (_name, call) => {
+  // A create with a custom id is shared among callers and deliberately runs on after they give up
+  // (see Coalescer): its own test below.
+  const ABORTABLE = CALLS.filter(([name]) => name !== "createUser with a customId");
+
+  it.each(ABORTABLE)("%s: abortSignal rejects with an AbortError within 50 ms and leaves nothing behind", async (_name, call) => {
     const baseline = activeResources();
     const controller = new AbortController();
     const pending = call({ abortSignal: controller.signal });
@@ -171,6 +175,30 @@ describe("cancelling a request the service is still working on", () => {
       expect(await leftoversAfter(baseline)).toEqual([]);
     },
   );
+});
+
+describe("cancelling a create with a custom id", () => {
+  afterAll(async () => {
+    await emulator.clearFaults();
+  });
+
+  it("rejects the caller within 50 ms, lets the shared create finish, then leaves nothing behind", async () => {
+    await emulator.addFault({ latencyMs: 300, count: 1, operation: "createUser" });
+    const baseline = activeResources();
+    const controller = new AbortController();
+    const customId = `abort-${Math.random()}`;
+    const pending = previewClient.createUser({ customId, abortSignal: controller.signal });
+    await sleep(100);
+    const abortedAt = performance.now();
+    controller.abort();
+    const { error, lateMs } = await cancelled(pending, abortedAt);
+    expect(error).toMatchObject({ name: "AbortError" });
+    expect(lateMs).toBeLessThan(PROMPT_MS);
+    // The create went on: asking again with the same custom id gets the identity it made.
+    const again = await previewClient.createUser({ customId });
+    expect(again.communicationUserId).toMatch(/^8:acs:/);
+    expect((await leftoversAfter(baseline)).filter((kind) => kind !== "TCPSocketWrap")).toEqual([]);
+  });
 });
 
 describe("cancelling while waiting to retry", () => {

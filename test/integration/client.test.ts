@@ -181,6 +181,16 @@ describe("faults", () => {
     expect(emulator.faults.remaining()).toBe(0);
   });
 
+  it("a lost-reply delete from a client whose key was never accepted reports the 401, not success", async () => {
+    const user = await client.createUser();
+    const wrongKey = new CommunicationIdentityClient(emulator.endpoint, new AzureKeyCredential(Buffer.alloc(64, 5).toString("base64")), {
+      retryOptions: { retryDelayInMs: 1 },
+    });
+    emulator.faults.add({ drop: "after", operation: "deleteUser", count: 1 });
+    await expect(wrongKey.deleteUser(user)).rejects.toMatchObject({ statusCode: 401, code: "Denied" });
+    expect(emulator.identity(user.communicationUserId)).toBeDefined();
+  });
+
   it("a delete of an unknown user still fails with 401 when nothing was lost", async () => {
     await expect(client.deleteUser(`8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`)).rejects.toMatchObject({
       statusCode: 401,
