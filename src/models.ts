@@ -36,7 +36,7 @@ export type TokenScope = "chat" | "voip" | "chat.join" | "chat.join.limited" | "
 export interface OperationRequestOptions {
   /** Milliseconds before the request is abandoned with an `AbortError`. @defaultValue no timeout */
   timeout?: number;
-  /** Extra headers sent with the request (they are signed like the rest of it). */
+  /** Extra headers sent with the request. The HMAC signature does not cover them (it covers the date, host and body hash). */
   customHeaders?: Record<string, string>;
 }
 

@@ -134,8 +134,12 @@ function identityCommand(spec: Spec): Command {
 
 const str = (values: Values, name: string): string | undefined => (typeof values[name] === "string" ? values[name] : undefined);
 const scopesOf = (values: Values): string[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim());
-const minutesOf = (values: Values): number | undefined =>
-  str(values, "minutes") === undefined ? undefined : Number(str(values, "minutes"));
+/** `--minutes` as a number; anything but decimal digits becomes NaN, which the client refuses. */
+function minutesOf(values: Values): number | undefined {
+  const text = str(values, "minutes");
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+}
 
 function tokenOutput(user: CommunicationUser, token: CommunicationAccessToken): Output {
   const expiresOn = token.expiresOn.toISOString();

@@ -8,11 +8,17 @@ import type { CommandIo } from "./command.js";
 import { main } from "./cli.js";
 
 function processIo(): CommandIo {
-  const stopped = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]).then(() => undefined);
+  let stopped: Promise<void> | undefined;
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    stopped,
+    // Listening for SIGINT and SIGTERM replaces Node's default of exiting at once, so only a
+    // command that waits for them (the emulator) installs the listeners; the others stay
+    // interruptible with Ctrl+C.
+    get stopped() {
+      stopped ??= Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]).then(() => undefined);
+      return stopped;
+    },
     env: process.env,
     readStdin,
   };

@@ -105,6 +105,10 @@ describe("exit codes", () => {
       "tokenExpiresInMinutes must be an integer from 60 to 1440",
     ],
     [["issue-token", "--user", "8:acs:x", "--scopes", ""], "empty string"],
+    [
+      ["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "0x3c"],
+      "tokenExpiresInMinutes must be an integer from 60 to 1440",
+    ],
     [["create-user", "--bogus"], "Unknown option '--bogus'"],
     [["inspect-token"], "Pipe the token on standard input"],
   ])("2 for bad usage: %j", async (argv, fragment) => {
@@ -147,5 +151,34 @@ describe("exit codes", () => {
       "get-user",
       "inspect-token",
     ]);
+  });
+});
+
+describe("the built command", () => {
+  it("stops at once on SIGINT while a call hangs (only the emulator command waits for signals)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { createServer } = await import("node:net");
+    const sockets: import("node:net").Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as import("node:net").AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ["dist/esm/cli/main.js", "create-user"], {
+        env: {
+          ...process.env,
+          COMMUNICATION_CONNECTION_STRING: `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`,
+        },
+        stdio: "ignore",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+      child.kill("SIGINT");
+      const signal = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 2000))]);
+      if (signal === "still running") child.kill("SIGKILL");
+      expect(signal).toBe("SIGINT");
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
   });
 });
