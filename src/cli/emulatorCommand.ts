@@ -40,7 +40,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   });
   const options: EmulatorOptions & { help: boolean } = { help: values.help ?? false, allowBearer: values["allow-bearer"] ?? false };
   if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port)) throw new TypeError("--port must be a number from 0 to 65535.");
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new TypeError("--port must be a number from 0 to 65535.");
     options.port = Number(values.port);
   }
   if (values.host !== undefined) options.host = values.host;
@@ -62,7 +62,16 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     return EXIT.ok;
   }
   const { help: _help, ...emulatorOptions } = options;
-  const emulator = await startEmulator(emulatorOptions);
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator(emulatorOptions);
+  } catch (error) {
+    // startEmulator refuses option values (a host off loopback, a key that is not base64) with a
+    // TypeError: bad usage. Anything else (a port in use, a damaged data directory) is a failure.
+    if (!(error instanceof TypeError)) throw error;
+    io.err(`${error.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
   // The connection string alone on stdout, so that scripts can capture it; the rest on stderr.
   io.out(emulator.connectionString);
   io.err(`ACS Identity emulator listening on ${emulator.endpoint} (resource ${emulator.resourceId}). Press Ctrl+C to stop.`);

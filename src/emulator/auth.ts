@@ -124,8 +124,11 @@ async function hashOf(body: Buffer): Promise<string> {
   }
 }
 
+/** Canonical base64 of 32 bytes: padded, and with no stray bits that decode to the same bytes. */
 function isBase64Digest(value: string): boolean {
-  return BASE64.test(value) && Buffer.from(value, "base64").length === SHA256_BYTES;
+  if (!BASE64.test(value)) return false;
+  const bytes = Buffer.from(value, "base64");
+  return bytes.length === SHA256_BYTES && bytes.toString("base64") === value;
 }
 
 /** Constant-time comparison of two base64 digests of the same length. */

@@ -5,6 +5,7 @@
  */
 import { mkdir, open, readFile, truncate, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { lockDataDir } from "./dataDirLock.js";
 
 /** The journal's file name inside the data directory. */
 export const JOURNAL_FILE = "journal.jsonl";
@@ -12,7 +13,7 @@ export const JOURNAL_FILE = "journal.jsonl";
 /** One change, as written to the journal. Times are milliseconds since the epoch. */
 export type JournalEvent =
   | { op: "resource"; resourceId: string }
-  | { op: "create"; id: string; customId?: string; at: number }
+  | { op: "create"; id: string; customId?: string; requestId?: string; at: number }
   | { op: "issue"; id: string; at: number }
   | { op: "revoke"; id: string; at: number }
   | { op: "delete"; id: string; at: number };
@@ -25,11 +26,13 @@ interface Batch {
 /** An open journal file. */
 export class Journal {
   readonly #file: FileHandle;
+  readonly #unlock: () => Promise<void>;
   #collecting: Batch | undefined;
   #tail: Promise<void> = Promise.resolve();
 
-  private constructor(file: FileHandle) {
+  private constructor(file: FileHandle, unlock: () => Promise<void>) {
     this.#file = file;
+    this.#unlock = unlock;
   }
 
   /**
@@ -37,16 +40,22 @@ export class Journal {
    * left by a crash in the middle of a write, is cut off; damage anywhere else is an error.
    *
    * @returns the journal, ready for appends, and the events it held, oldest first.
-   * @throws Error when a line other than the last is not valid JSON.
+   * @throws Error when another running emulator uses `dir`, or a line other than the last is not valid JSON.
    */
   static async open(dir: string): Promise<{ journal: Journal; events: JournalEvent[] }> {
     await mkdir(dir, { recursive: true });
-    const path = join(dir, JOURNAL_FILE);
-    const { events, validLength, fileLength } = parse(await readIfExists(path), path);
-    if (validLength < fileLength) await truncate(path, validLength);
-    const file = await open(path, "a");
-    await syncDirectory(dir);
-    return { journal: new Journal(file), events };
+    const unlock = await lockDataDir(dir);
+    try {
+      const path = join(dir, JOURNAL_FILE);
+      const { events, validLength, fileLength } = parse(await readIfExists(path), path);
+      if (validLength < fileLength) await truncate(path, validLength);
+      const file = await open(path, "a");
+      await syncDirectory(dir);
+      return { journal: new Journal(file, unlock), events };
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
   }
 
   /**
@@ -74,6 +83,7 @@ export class Journal {
   async close(): Promise<void> {
     await this.#tail;
     await this.#file.close();
+    await this.#unlock();
   }
 
   async #write(batch: Batch): Promise<void> {

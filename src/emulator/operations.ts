@@ -29,6 +29,8 @@ export interface OperationRequest {
   version: ApiVersion;
   /** The exact body bytes. */
   body: Buffer;
+  /** A create's `Repeatability-Request-ID` (lower-case), when it sent one. */
+  requestId?: string;
 }
 
 /** An operation's implementation. */
@@ -40,7 +42,7 @@ const MINUTE_MS = 60_000;
 async function createUser(context: OperationContext, request: OperationRequest): Promise<Reply> {
   const create = readCreateRequest(parseJsonObject(request.body), request.version);
   const now = context.now();
-  const identity = await context.store.create(create.customId, now);
+  const identity = await context.store.create(create.customId, now, request.requestId);
   if (create.scopes.length === 0) return jsonReply(201, { identity: { id: identity.id } });
   const accessToken = await context.minter.mint({
     id: identity.id,

@@ -56,16 +56,20 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
     if (fault?.drop === "before") return { drop: true };
     const injected = fault && faultReply(fault);
     if (injected) return { reply: injected };
-    const version = apiVersionOf(url.searchParams);
-    await parts.authenticator.authenticate(request);
-    const reply = await run(
-      parts,
-      route,
-      { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) },
-      request.headers,
-    );
-    return fault?.drop === "after" ? { drop: true } : { reply };
+    const processing = processRequest(parts, route, url, request);
+    if (fault?.drop !== "after") return { reply: await processing };
+    // Processed, whatever the outcome, and then no answer: the client cannot know what happened.
+    await processing.catch(() => undefined);
+    return { drop: true };
   };
+}
+
+/** Checks the api-version and the credentials, then runs the operation. */
+async function processRequest(parts: PipelineParts, route: Route, url: URL, request: IncomingRequest): Promise<Reply> {
+  const version = apiVersionOf(url.searchParams);
+  await parts.authenticator.authenticate(request);
+  const operationRequest = { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) };
+  return run(parts, route, operationRequest, request.headers);
 }
 
 /** Runs the operation; a create with repeatability headers runs at most once per request id. */
@@ -73,8 +77,8 @@ async function run(parts: PipelineParts, route: Route, request: OperationRequest
   const handler = OPERATIONS[route.operation];
   const key = route.operation === "createUser" ? repeatabilityKey(headers, parts.context.now(), parts.repeatabilityLimits) : undefined;
   if (key === undefined) return handler(parts.context, request);
-  const { reply, replayed } = await parts.repeatability.run(key, () => handler(parts.context, request));
-  return { ...reply, headers: { ...reply.headers, "repeatability-result": replayed ? "replayed" : "accepted" } };
+  const { reply } = await parts.repeatability.run(key, () => handler(parts.context, { ...request, requestId: key }));
+  return { ...reply, headers: { ...reply.headers, "repeatability-result": "accepted" } };
 }
 
 function parseTarget(target: string): URL {

@@ -1,11 +1,14 @@
 /**
  * Repeatable requests (`Repeatability-Request-ID` + `Repeatability-First-Sent`) on
- * `POST /identities`: a retry with the same request id gets the first answer, marked
- * `Repeatability-Result: replayed`, instead of creating a second identity. The service documents
- * the headers for api-version 2023-08-01; the emulator honours them on every version.
+ * `POST /identities`: a retry with the same request id gets the first answer instead of creating a
+ * second identity. `Repeatability-Result` takes the two values of the OASIS Repeatable Requests
+ * specification: `accepted` (done now, or the first answer replayed) and `rejected` (headers the
+ * service cannot honour: 400 when malformed, 412 when the first-sent time is outside the window).
+ * The service documents the headers for api-version 2023-08-01; the emulator honours them on every
+ * version.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { badRequest } from "./errors.js";
+import { ServiceError } from "./errors.js";
 import type { Reply } from "./reply.js";
 
 /** How long, and how many, request ids are remembered. */
@@ -39,23 +42,29 @@ export function repeatabilityKey(headers: IncomingHttpHeaders, now: number, limi
   const id = headers["repeatability-request-id"];
   if (id === undefined) return undefined;
   if (typeof id !== "string" || !UUID.test(id)) {
-    throw badRequest("InvalidRepeatabilityRequestId", "The Repeatability-Request-ID header must be a UUID.");
+    throw rejected(400, "InvalidRepeatabilityRequestId", "The Repeatability-Request-ID header must be a UUID.");
   }
   const firstSent = headers["repeatability-first-sent"];
   const sentAt = typeof firstSent === "string" ? Date.parse(firstSent) : NaN;
   if (Number.isNaN(sentAt)) {
-    throw badRequest(
+    throw rejected(
+      400,
       "InvalidRepeatabilityFirstSent",
       "The Repeatability-First-Sent header must be an HTTP date (IMF-fixdate) sent with Repeatability-Request-ID.",
     );
   }
   if (sentAt > now + MAX_FUTURE_MS || sentAt < now - limits.ttlMs) {
-    throw badRequest(
-      "InvalidRepeatabilityFirstSent",
+    throw rejected(
+      412,
+      "RepeatabilityWindowExceeded",
       "The Repeatability-First-Sent date is too far from the service's clock to be honoured.",
     );
   }
   return id.toLowerCase();
+}
+
+function rejected(status: number, code: string, message: string): ServiceError {
+  return new ServiceError(status, code, message, { "repeatability-result": "rejected" });
 }
 
 /** Remembered answers of repeatable requests. */

@@ -4,7 +4,8 @@
  * gracefully. What a request means is decided in `pipeline.ts`.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
 import { corsHeaders } from "./cors.js";
@@ -34,8 +35,18 @@ export interface EmulatorServer {
  */
 export async function listen(handle: (request: IncomingRequest) => Promise<Outcome>, port: number, host: string): Promise<EmulatorServer> {
   let closing = false;
+  // Sockets with a request being answered: on close, every other socket is cut at once, also one
+  // that connected but never sent a whole request (Node's closeIdleConnections leaves those).
+  const busy = new Set<Socket>();
   const server = createServer({ requireHostHeader: false }, (req, res) => {
+    busy.add(req.socket);
+    res.on("close", () => busy.delete(req.socket));
     void answer(req, res, handle, () => closing);
+  });
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
   });
   server.on("clientError", answerClientError);
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
@@ -55,7 +66,9 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
     port: (server.address() as { port: number }).port,
     close() {
       closing = true;
-      closed ??= closeGracefully(server);
+      closed ??= closeGracefully(server, () => {
+        for (const socket of sockets) if (!busy.has(socket)) socket.destroy();
+      });
       return closed;
     },
   };
@@ -70,7 +83,7 @@ async function answer(
   res.on("error", () => undefined);
   try {
     const body = await readBody(req);
-    const outcome = await handle({ method: req.method ?? "GET", target: req.url ?? "/", headers: req.headers, body });
+    const outcome = await handle({ method: req.method ?? "GET", target: req.url ?? "/", headers: headersOf(req), body });
     if (outcome.drop) {
       req.socket.destroy();
       return;
@@ -162,8 +175,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`HTTP/1.1 ${status} ${tooLargeHeaders ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${body}`);
 }
 
-/** Stops accepting; idle keep-alive sockets close now, busy ones after their answer (`connection: close`). */
-function closeGracefully(server: Server): Promise<void> {
+/**
+ * Stops accepting; sockets without a request in progress close now (`closeIdle`), busy ones after
+ * their answer (`connection: close`).
+ */
+function closeGracefully(server: Server, closeIdle: () => void): Promise<void> {
   return new Promise((resolve) => {
     const deadline = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     deadline.unref();
@@ -171,6 +187,18 @@ function closeGracefully(server: Server): Promise<void> {
       clearTimeout(deadline);
       resolve();
     });
-    server.closeIdleConnections();
+    closeIdle();
   });
+}
+
+/**
+ * The request's headers, except that a repeated `Host` or `Authorization` is left out: Node keeps
+ * only the first of each, and a request that carries two is not one a client signed.
+ */
+function headersOf(req: IncomingMessage): IncomingHttpHeaders {
+  const headers = { ...req.headers };
+  for (const name of ["host", "authorization"] as const) {
+    if ((req.headersDistinct[name]?.length ?? 0) > 1) delete headers[name];
+  }
+  return headers;
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Journal, type JournalEvent } from "./journal.js";
+import { DEFAULT_REPEATABILITY_LIMITS } from "./repeatability.js";
 import type { IdentityRecord } from "./types.js";
 
 interface MutableRecord {
@@ -27,6 +28,11 @@ export interface StoreOptions {
 export class IdentityStore {
   readonly #live = new Map<string, MutableRecord>();
   readonly #byCustomId = new Map<string, string>();
+  /**
+   * Identity ids by the `Repeatability-Request-ID` that created them, oldest first, kept in the
+   * journal too: a create repeated after a restart still finds its identity.
+   */
+  readonly #byRequestId = new Map<string, { id: string; at: number }>();
   readonly #journal: Journal | undefined;
   readonly #prefix: string;
 
@@ -68,19 +74,35 @@ export class IdentityStore {
   }
 
   /**
-   * Creates an identity, or returns the live one with the same `customId`. The check and the
-   * insert happen in one synchronous step, so two racing creates with one `customId` get one
-   * identity; both replies wait until it is on disk.
+   * Creates an identity, or returns the live one created by the same `requestId` (within the
+   * repeatability window) or with the same `customId`. The check and the insert happen in one
+   * synchronous step, so two racing creates with one `customId` get one identity; both replies
+   * wait until it is on disk.
    */
-  async create(customId: string | undefined, at: number): Promise<IdentityRecord> {
-    const existing = customId === undefined ? undefined : this.#byCustomId.get(customId);
+  async create(customId: string | undefined, at: number, requestId?: string): Promise<IdentityRecord> {
+    this.#forgetRequestIdsBefore(at - DEFAULT_REPEATABILITY_LIMITS.ttlMs);
+    const earlier = requestId === undefined ? undefined : this.#byRequestId.get(requestId)?.id;
+    const existing = [earlier, customId === undefined ? undefined : this.#byCustomId.get(customId)].find(
+      (id) => id !== undefined && this.#live.has(id),
+    );
+    // Each reply describes the identity as it was when this request saw it: a delete that lands
+    // while the journal is flushing must not turn the reply into an identity without an id.
     if (existing !== undefined) {
+      const record = this.#snapshot(this.#live.get(existing)!);
       await this.#journal?.flushed();
-      return this.#snapshot(this.#live.get(existing)!);
+      return record;
     }
-    const event: JournalEvent = { op: "create", id: `${this.#prefix}${randomUUID()}`, at, ...(customId === undefined ? {} : { customId }) };
-    await this.#commit(event);
-    return this.#snapshot(this.#live.get(event.id)!);
+    const event: JournalEvent = {
+      op: "create",
+      id: `${this.#prefix}${randomUUID()}`,
+      at,
+      ...(customId === undefined ? {} : { customId }),
+      ...(requestId === undefined ? {} : { requestId }),
+    };
+    this.#apply(event);
+    const record = this.#snapshot(this.#live.get(event.id)!);
+    await this.#journal?.append(event);
+    return record;
   }
 
   /** The live identity with this id, or `undefined` when unknown, foreign or deleted. */
@@ -134,6 +156,7 @@ export class IdentityStore {
           ...(event.customId === undefined ? {} : { customId: event.customId }),
         });
         if (event.customId !== undefined) this.#byCustomId.set(event.customId, event.id);
+        if (event.requestId !== undefined) this.#byRequestId.set(event.requestId, { id: event.id, at: event.at });
         return;
       case "issue":
         this.#update(event.id, (record) => (record.lastTokenIssuedAt = event.at));
@@ -159,6 +182,14 @@ export class IdentityStore {
     const record = this.#live.get(id);
     if (record?.customId !== undefined) this.#byCustomId.delete(record.customId);
     this.#live.delete(id);
+  }
+
+  /** Map order is creation order, so the expired request ids are at the front. */
+  #forgetRequestIdsBefore(cutoff: number): void {
+    for (const [requestId, { at }] of this.#byRequestId) {
+      if (at >= cutoff) break;
+      this.#byRequestId.delete(requestId);
+    }
   }
 
   #snapshot(record: MutableRecord): IdentityRecord {

@@ -66,7 +66,8 @@ export interface FaultSpec {
   operation?: Operation;
   /**
    * Destroy the connection without an answer: `"before"` the request is processed, or `"after"`
-   * it was processed (the identity IS created), which makes the outcome unknown to the client.
+   * it was processed, whatever the outcome (a valid create IS done), which makes the outcome
+   * unknown to the client.
    */
   drop?: "before" | "after";
   /** Wait this long (milliseconds) before doing anything else. */

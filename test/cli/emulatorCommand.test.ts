@@ -58,3 +58,15 @@ describe("acs-identity emulator", () => {
     expect(await main(["emulator", "--bogus"], badOption.io)).toBe(2);
   });
 });
+
+describe("acs-identity emulator with bad option values", () => {
+  it.each([
+    [["--port", "99999"], "--port must be a number from 0 to 65535."],
+    [["--host", "10.0.0.1"], "The emulator listens on loopback only"],
+    [["--access-key", "not base64!"], "The access key must be standard base64"],
+  ])("%j exits 2 and says what is wrong", async (args, fragment) => {
+    const session = io();
+    expect(await main(["emulator", ...args], session.io)).toBe(2);
+    expect(session.err[0]).toContain(fragment);
+  });
+});

@@ -22,7 +22,7 @@ describe("repeatable creates", () => {
     expect(first.headers["repeatability-result"]).toBe("accepted");
     const retry = await create(headers);
     expect(retry.status).toBe(201);
-    expect(retry.headers["repeatability-result"]).toBe("replayed");
+    expect(retry.headers["repeatability-result"]).toBe("accepted");
     expect(retry.json).toEqual(first.json);
     expect(emulator.identities()).toHaveLength(1);
   });
@@ -32,7 +32,7 @@ describe("repeatable creates", () => {
     emulator.faults.add({ drop: "after" });
     await expect(create(headers)).rejects.toThrow();
     const retry = await create(headers);
-    expect(retry.headers["repeatability-result"]).toBe("replayed");
+    expect(retry.headers["repeatability-result"]).toBe("accepted");
     expect(emulator.identities().map((identity) => identity.id)).toEqual([retry.json.identity.id]);
   });
 
@@ -40,7 +40,7 @@ describe("repeatable creates", () => {
     const headers = { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": now() };
     const responses = await Promise.all([create(headers), create(headers), create(headers)]);
     expect(new Set(responses.map((response) => response.json.identity.id)).size).toBe(1);
-    expect(responses.map((response) => response.headers["repeatability-result"]).sort()).toEqual(["accepted", "replayed", "replayed"]);
+    expect(responses.map((response) => response.headers["repeatability-result"]).sort()).toEqual(["accepted", "accepted", "accepted"]);
   });
 
   it.each([
@@ -55,15 +55,20 @@ describe("repeatable creates", () => {
       { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": "soon" },
       "InvalidRepeatabilityFirstSent",
     ],
-    [
-      "a first-sent an hour old",
-      { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": new Date(Date.now() - 3_600_000).toUTCString() },
-      "InvalidRepeatabilityFirstSent",
-    ],
-  ])("refuses %s with 400", async (_kind, headers, code) => {
+  ])("refuses %s with 400, Repeatability-Result: rejected", async (_kind, headers, code) => {
     const response = await create(headers);
     expect(response.status).toBe(400);
     expect(response.json.error.code).toBe(code);
+    expect(response.headers["repeatability-result"]).toBe("rejected");
+    expect(emulator.identities()).toHaveLength(0);
+  });
+
+  it("refuses a first-sent outside the window with 412, Repeatability-Result: rejected", async () => {
+    const old = new Date(Date.now() - 3_600_000).toUTCString();
+    const response = await create({ "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": old });
+    expect(response.status).toBe(412);
+    expect(response.json.error.code).toBe("RepeatabilityWindowExceeded");
+    expect(response.headers["repeatability-result"]).toBe("rejected");
     expect(emulator.identities()).toHaveLength(0);
   });
 });
@@ -84,5 +89,32 @@ describe("RepeatabilityCache", () => {
     expect((await cache.run("c", handle)).replayed).toBe(false);
     await cache.run("fail", async () => ({ status: 400 }));
     expect((await cache.run("fail", handle)).replayed).toBe(false);
+  });
+});
+
+describe("repeatable creates across a restart", () => {
+  it("finds the identity a request id created before the emulator restarted on the same data directory", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dataDir = await mkdtemp(join(tmpdir(), "acs-repeat-"));
+    const accessKey = Buffer.alloc(64, 4).toString("base64");
+    const headers = { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": new Date().toUTCString() };
+    try {
+      const before = await startEmulator({ dataDir, accessKey });
+      const first = await signedSend(before, { method: "POST", path: `/identities?api-version=${API}`, body: {}, headers });
+      await before.close();
+      const after = await startEmulator({ dataDir, accessKey });
+      try {
+        const retry = await signedSend(after, { method: "POST", path: `/identities?api-version=${API}`, body: {}, headers });
+        expect(retry.status).toBe(201);
+        expect(retry.json.identity.id).toBe(first.json.identity.id);
+        expect(after.identities()).toHaveLength(1);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,3 +59,17 @@ describe("customId over HTTP", () => {
     expect(emulator.identities()).toHaveLength(1);
   });
 });
+
+describe("a create racing a delete", () => {
+  it("answers with the identity as the create saw it, never an identity without an id", async () => {
+    const { IdentityStore } = await import("../../src/emulator/store.js");
+    const store = await IdentityStore.open({});
+    const first = await store.create("alice", 1);
+    const second = store.create("alice", 2);
+    await store.delete(first.id, 3);
+    expect((await second).id).toBe(first.id);
+    const fresh = await store.create(undefined, 4, "3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    expect(await store.create(undefined, 5, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")).toEqual(fresh);
+    expect((await store.create(undefined, 4 + 11 * 60_000, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")).id).not.toBe(fresh.id);
+  });
+});
