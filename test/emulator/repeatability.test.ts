@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { RepeatabilityCache } from "../../src/emulator/repeatability.js";
@@ -94,9 +97,6 @@ describe("RepeatabilityCache", () => {
 
 describe("repeatable creates across a restart", () => {
   it("finds the identity a request id created before the emulator restarted on the same data directory", async () => {
-    const { mkdtemp, rm } = await import("node:fs/promises");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
     const dataDir = await mkdtemp(join(tmpdir(), "acs-repeat-"));
     const accessKey = Buffer.alloc(64, 4).toString("base64");
     const headers = { "repeatability-request-id": REQUEST_ID, "repeatability-first-sent": new Date().toUTCString() };
