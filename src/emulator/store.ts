@@ -156,7 +156,7 @@ export class IdentityStore {
           ...(event.customId === undefined ? {} : { customId: event.customId }),
         });
         if (event.customId !== undefined) this.#byCustomId.set(event.customId, event.id);
-        if (event.requestId !== undefined) this.#byRequestId.set(event.requestId, { id: event.id, at: event.at });
+        if (event.requestId !== undefined) this.#rememberRequestId(event.requestId, event.id, event.at);
         return;
       case "issue":
         this.#update(event.id, (record) => (record.lastTokenIssuedAt = event.at));
@@ -182,6 +182,14 @@ export class IdentityStore {
     const record = this.#live.get(id);
     if (record?.customId !== undefined) this.#byCustomId.delete(record.customId);
     this.#live.delete(id);
+  }
+
+  /** Remembers as many request ids as the repeatability cache does, forgetting the oldest first. */
+  #rememberRequestId(requestId: string, id: string, at: number): void {
+    this.#byRequestId.set(requestId, { id, at });
+    if (this.#byRequestId.size > DEFAULT_REPEATABILITY_LIMITS.maxEntries) {
+      this.#byRequestId.delete(this.#byRequestId.keys().next().value!);
+    }
   }
 
   /** Map order is creation order, so the expired request ids are at the front. */

@@ -73,3 +73,17 @@ describe("a create racing a delete", () => {
     expect((await store.create(undefined, 4 + 11 * 60_000, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")).id).not.toBe(fresh.id);
   });
 });
+
+describe("request ids of repeatable creates", () => {
+  it("are remembered up to the repeatability cache's size, oldest forgotten first", async () => {
+    const { IdentityStore } = await import("../../src/emulator/store.js");
+    const { DEFAULT_REPEATABILITY_LIMITS } = await import("../../src/emulator/repeatability.js");
+    const store = await IdentityStore.open({});
+    const requestId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const first = await store.create(undefined, 1, requestId(0));
+    expect((await store.create(undefined, 2, requestId(0))).id).toBe(first.id);
+    for (let n = 1; n <= DEFAULT_REPEATABILITY_LIMITS.maxEntries; n++) await store.create(undefined, 3, requestId(n));
+    expect((await store.create(undefined, 4, requestId(0))).id).not.toBe(first.id);
+    expect((await store.create(undefined, 5, requestId(DEFAULT_REPEATABILITY_LIMITS.maxEntries))).id).toBe(store.list().at(-2)!.id);
+  });
+});
