@@ -34,7 +34,10 @@ export type TokenScope = "chat" | "voip" | "chat.join" | "chat.join.limited" | "
 
 /** Per-request HTTP settings. */
 export interface OperationRequestOptions {
-  /** Milliseconds before the request is abandoned with an `AbortError`. @defaultValue no timeout */
+  /**
+   * Milliseconds each attempt may take before it is abandoned with an `AbortError` (a timed-out
+   * attempt is not retried). @defaultValue no timeout
+   */
   timeout?: number;
   /** Extra headers sent with the request. The HMAC signature does not cover them (it covers the date, host and body hash). */
   customHeaders?: Record<string, string>;

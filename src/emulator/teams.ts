@@ -28,9 +28,9 @@ export function checkTeamsExchange(body: JsonObject, now: number): TeamsExchange
   const claims = typeof token === "string" ? decodeClaims(token) : undefined;
   if (claims === undefined) throw invalidToken("The Entra ID token is missing or is not a JWT.");
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= now) throw invalidToken("The Entra ID token has expired.");
-  if (claims.appid !== appId) throw badRequest("InvalidRequest", "The appId does not match the Entra ID token's appid claim.");
-  if (claims.oid !== userId) throw badRequest("InvalidRequest", "The userId does not match the Entra ID token's oid claim.");
-  return { userId, expiresAt: claims.exp * 1000 };
+  if (!sameGuid(claims.appid, appId)) throw badRequest("InvalidRequest", "The appId does not match the Entra ID token's appid claim.");
+  if (!sameGuid(claims.oid, userId)) throw badRequest("InvalidRequest", "The userId does not match the Entra ID token's oid claim.");
+  return { userId: (claims.oid as string).toLowerCase(), expiresAt: claims.exp * 1000 };
 }
 
 /** The payload of a JWT (`header.payload.signature`), or `undefined` when it is not one. */
@@ -47,4 +47,9 @@ function decodeClaims(token: string): Record<string, unknown> | undefined {
 
 function invalidToken(message: string): ServiceError {
   return new ServiceError(401, "InvalidAccessToken", message);
+}
+
+/** Entra ids are GUIDs, which compare without regard to case. */
+function sameGuid(claim: unknown, given: string): boolean {
+  return typeof claim === "string" && claim.toLowerCase() === given.toLowerCase();
 }

@@ -16,6 +16,14 @@ describe("checkTeamsExchange", () => {
     });
   });
 
+  it("compares the app and user GUIDs without regard to case", () => {
+    const token = teamsJwt({ appid: APP, oid: USER, exp: EXP });
+    expect(checkTeamsExchange({ token, appId: APP.toUpperCase(), userId: USER.toUpperCase() }, NOW)).toEqual({
+      userId: USER,
+      expiresAt: EXP * 1000,
+    });
+  });
+
   it.each([
     ["empty", ""],
     ["garbage", "not a jwt"],
