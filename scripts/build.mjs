@@ -1,6 +1,6 @@
 // Builds the package from one source.
-// - Types: tsc writes declarations only, into dist/esm (read as ESM) and dist/cjs (read as
-//   CommonJS: dist/cjs gets its own package.json saying so).
+// - Types: tsc writes declarations once, into dist/esm (read as ESM); the same files are copied
+//   to dist/cjs, which gets its own package.json saying they are CommonJS there.
 // - Code: esbuild bundles each entry point, so a cold import reads a handful of files instead of
 //   thirty (measured: about 15 ms less on these machines). Node ESM goes to dist/esm (entries share
 //   chunks), Node CommonJS to dist/cjs, and the browser build to dist/browser. Dependencies stay
@@ -9,12 +9,14 @@
 //   Node.js-only policies or none): each build picks its own here, and nothing is left to resolve
 //   at run time.
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as esbuild from "esbuild";
 
 const tsc = (project) =>
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project, "--emitDeclarationOnly"], { stdio: "inherit" });
+/** Declarations only (and their folders), without the browser-only one the CommonJS build never loads. */
+const isCjsDeclaration = (path) => statSync(path).isDirectory() || (path.endsWith(".d.ts") && !path.endsWith("hmac-browser.d.ts"));
 
 /** Resolves "#hmac" and "#nodePolicies" to the Node.js or the browser source. */
 const platform = (browser) => ({
@@ -31,7 +33,7 @@ const nodeEntries = { index: "src/index.ts", "emulator/index": "src/emulator/ind
 
 rmSync("dist", { recursive: true, force: true });
 tsc("tsconfig.json");
-tsc("tsconfig.cjs.json");
+cpSync("dist/esm", "dist/cjs", { recursive: true, filter: isCjsDeclaration });
 writeFileSync("dist/cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 await Promise.all([
   esbuild.build({

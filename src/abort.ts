@@ -6,8 +6,8 @@
 import type { AbortSignalLike } from "./models.js";
 
 /** The error an aborted operation rejects with, named `AbortError` like the pipeline's. */
-export function abortError(): Error {
-  const error = new Error("The operation was aborted.");
+export function abortError(message = "The operation was aborted."): Error {
+  const error = new Error(message);
   error.name = "AbortError";
   return error;
 }

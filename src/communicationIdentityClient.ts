@@ -1,4 +1,4 @@
-import { isTokenCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
+import { isKeyCredential, isTokenCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 import {
   createPipelineRequest,
   type HttpClient,
@@ -82,6 +82,8 @@ export class CommunicationIdentityClient {
   readonly #endpoint: string;
   readonly #insecure: boolean;
   readonly #apiVersion: string;
+  /** `?api-version=...`, the same on every request. */
+  readonly #query: string;
   readonly #pipeline: Pipeline;
   readonly #httpClient: HttpClient;
   /** Creates with a `customId` now in flight, so concurrent ones share a request. */
@@ -114,6 +116,7 @@ export class CommunicationIdentityClient {
     this.#endpoint = url.origin;
     this.#insecure = url.protocol === "http:";
     this.#apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.#query = `?api-version=${encodeURIComponent(this.#apiVersion)}`;
     this.#pipeline = createIdentityPipeline(credential, options);
     this.#httpClient = options.httpClient ?? defaultHttpClient();
     this.#repeatableCreates = REPEATABLE_CREATE_VERSIONS.has(this.#apiVersion);
@@ -267,7 +270,7 @@ export class CommunicationIdentityClient {
   async #send(call: Call): Promise<PipelineResponse> {
     const { requestOptions = {}, abortSignal } = call.options;
     const request = createPipelineRequest({
-      url: `${this.#endpoint}${call.path}?api-version=${encodeURIComponent(this.#apiVersion)}`,
+      url: `${this.#endpoint}${call.path}${this.#query}`,
       method: call.method,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       abortSignal,
@@ -284,6 +287,7 @@ export class CommunicationIdentityClient {
     this.#keyAccepted = true;
     return response;
   }
+
   /**
    * Whether an unexpected status means done after all. Only once this client has had a success:
    * before that, a 401 may as well mean a wrong key, and the caller must hear it.
@@ -314,7 +318,7 @@ function resolveArguments(
   second: KeyCredential | TokenCredential | CommunicationIdentityClientOptions | undefined,
   third: CommunicationIdentityClientOptions | undefined,
 ): { url: URL; credential: KeyCredential | TokenCredential; options: CommunicationIdentityClientOptions } {
-  if (isTokenCredential(second) || isKeyCredentialLike(second)) {
+  if (isTokenCredential(second) || isKeyCredential(second)) {
     checkOptions(third);
     return { url: parseEndpoint(first), credential: second, options: third ?? {} };
   }
@@ -327,8 +331,4 @@ function resolveArguments(
   }
   const { endpoint, credential } = parseConnectionString(first);
   return { url: new URL(endpoint), credential, options: second ?? {} };
-}
-
-function isKeyCredentialLike(value: unknown): value is KeyCredential {
-  return typeof value === "object" && value !== null && typeof (value as KeyCredential).key === "string";
 }

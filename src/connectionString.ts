@@ -1,6 +1,7 @@
 import type { KeyCredential } from "@azure/core-auth";
 import { ENDPOINT_FORMAT, parseEndpoint } from "./endpoint.js";
 import { AccessKeyCredential } from "./keyCredential.js";
+import { isStandardBase64 } from "./signing.js";
 
 /** What a connection string holds. */
 export interface ParsedConnectionString {
@@ -11,7 +12,6 @@ export interface ParsedConnectionString {
 }
 
 const FORMAT = `Expected "endpoint=${ENDPOINT_FORMAT}/;accesskey=<base64 key>" (copy it from the Azure portal, Keys).`;
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Parses a Communication Services connection string.
@@ -35,7 +35,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
   const parts = splitParts(connectionString);
   const endpoint = requirePart(parts, "endpoint");
   const key = requirePart(parts, "accesskey");
-  if (!STANDARD_BASE64.test(key)) {
+  if (!isStandardBase64(key)) {
     const hint = /[-_]/.test(key) ? " It looks like base64url; use the key exactly as the portal shows it." : "";
     throw new TypeError(`The connection string's accesskey is not standard base64.${hint} ${FORMAT}`);
   }

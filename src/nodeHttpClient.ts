@@ -26,6 +26,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
+import { abortError } from "./abort.js";
 
 /**
  * Creates the client. Its lean path handles requests with a string body or none and no streaming,
@@ -69,12 +70,6 @@ function isLean(request: PipelineRequest): boolean {
     !request.headers.has("Accept-Encoding") &&
     request.method !== "HEAD"
   );
-}
-
-function abortError(message: string): Error {
-  const error = new Error(message);
-  error.name = "AbortError";
-  return error;
 }
 
 function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Promise<PipelineResponse> {

@@ -88,10 +88,14 @@ function backoff(retryCount: number, baseMs: number, maxMs: number): number {
   return Math.round(exponential * (0.8 + Math.random() * 0.4));
 }
 
+/** Why a create whose outcome is unknown was not sent again; shared with `serviceError.ts`. */
+export const NOT_REPEATED_REASON =
+  "because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.";
+
 function outcomeUnknownError(error: RestError): RestError {
   return new RestError(
     `The connection failed after the create request was sent (${error.message}), so the identity may or may not exist. ` +
-      "It was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
+      `It was not retried, ${NOT_REPEATED_REASON}`,
     { code: error.code, statusCode: error.statusCode, request: error.request },
   );
 }

@@ -5,8 +5,8 @@
  * @internal
  */
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { CLOCK_SKEW_THRESHOLD_MS } from "./clockSkew.js";
-import { isNotRepeatable } from "./retryPolicy.js";
+import { clockSkewOf } from "./clockSkew.js";
+import { isNotRepeatable, NOT_REPEATED_REASON } from "./retryPolicy.js";
 
 /** Extra facts a `RestError` from this client carries in its `details`. */
 export interface ServiceErrorDetails {
@@ -29,11 +29,11 @@ function errorBody(text: string | null | undefined): ServiceErrorDetails["error"
 }
 
 function hintFor(response: PipelineResponse, now: number, serviceAnswered: boolean): string {
-  const serverDate = Date.parse(response.headers.get("date") ?? "");
-  if (response.status === 401 && Math.abs(serverDate - now) > CLOCK_SKEW_THRESHOLD_MS) {
-    const minutes = Math.round(Math.abs(serverDate - now) / 60_000);
+  const skew = clockSkewOf(response, now);
+  if (skew !== undefined) {
+    const minutes = Math.round(Math.abs(skew) / 60_000);
     return (
-      ` This machine's clock (${new Date(now).toUTCString()}) is ${minutes} minutes from the service's (${new Date(serverDate).toUTCString()}),` +
+      ` This machine's clock (${new Date(now).toUTCString()}) is ${minutes} minutes from the service's (${new Date(now + skew).toUTCString()}),` +
       " and signed requests are refused when they differ by more than 15 minutes: synchronise the clock (NTP)."
     );
   }
@@ -44,7 +44,7 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
     return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
   }
   if ((response.status === 408 || response.status >= 500) && isNotRepeatable(response.request)) {
-    return " The identity may or may not have been created; it was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.";
+    return ` The identity may or may not have been created; it was not retried, ${NOT_REPEATED_REASON}`;
   }
   // A 404 without the service's error body came from something other than the Identity API.
   if (response.status === 404 && !serviceAnswered) return " Check the endpoint: it should be https://<resource>.communication.azure.com.";

@@ -71,3 +71,10 @@ export function parseAuthorizationHeader(value: string): string | undefined {
   const signature = value.slice(prefix.length);
   return signature.length > 0 ? signature : undefined;
 }
+
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Whether `text` is standard, padded base64, the form access keys take (not base64url). */
+export function isStandardBase64(text: string): boolean {
+  return STANDARD_BASE64.test(text);
+}

@@ -10,10 +10,11 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { CommunicationIdentityClient } from "../communicationIdentityClient.js";
 import { inspectToken } from "../inspectToken.js";
 import type { CommunicationAccessToken, CommunicationUser } from "../models.js";
+import { CUSTOM_ID_API_VERSIONS } from "../validation.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 /** The api-version that has custom ids and `get-user`. */
-const PREVIEW_API_VERSION = "2025-03-02-preview";
+const PREVIEW_API_VERSION = CUSTOM_ID_API_VERSIONS[0]!;
 
 type Values = Record<string, string | boolean | undefined>;
 type Options = NonNullable<ParseArgsConfig["options"]>;

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
+import { isStandardBase64 } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { FaultInjector } from "./faults.js";
 import { createPipeline } from "./pipeline.js";
@@ -21,7 +22,6 @@ export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Oper
 export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Starts an emulator and resolves once it listens.
@@ -86,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function checkOptions(options: EmulatorOptions, host: string, accessKey: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
-  if (accessKey === "" || !BASE64.test(accessKey))
+  if (accessKey === "" || !isStandardBase64(accessKey))
     throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");

@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
 import { corsHeaders } from "./cors.js";
-import { errorBody, ServiceError, toServiceError } from "./errors.js";
+import { ServiceError, toServiceError } from "./errors.js";
 import type { IncomingRequest, Outcome } from "./pipeline.js";
 import { errorReply, type Reply } from "./reply.js";
 
@@ -137,14 +137,19 @@ function send(res: ServerResponse, reply: Reply, closeConnection: boolean): void
     res.destroy();
     return;
   }
+  res.writeHead(reply.status, responseHeaders(reply, closeConnection));
+  res.end(reply.body);
+}
+
+/** Every header of an answer: the common ones, the reply's own, and those of its JSON body. */
+function responseHeaders(reply: Reply, closeConnection: boolean): Record<string, string> {
   const headers: Record<string, string> = { ...commonHeaders(), ...reply.headers };
   if (reply.body !== undefined) {
     headers["content-type"] = "application/json; charset=utf-8";
     headers["content-length"] = String(Buffer.byteLength(reply.body));
   }
   if (closeConnection) headers.connection = "close";
-  res.writeHead(reply.status, headers);
-  res.end(reply.body);
+  return headers;
 }
 
 /** A random correlation vector, as the service's `ms-cv`: base64 of 16 bytes, then `.0`. */
@@ -159,20 +164,17 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const tooLargeHeaders = error.code === "HPE_HEADER_OVERFLOW";
-  const status = tooLargeHeaders ? 431 : 400;
-  const body = JSON.stringify(
-    errorBody(tooLargeHeaders ? "RequestHeaderFieldsTooLarge" : "BadRequest", "The request is not valid HTTP/1.1."),
+  const reply = errorReply(
+    new ServiceError(
+      tooLargeHeaders ? 431 : 400,
+      tooLargeHeaders ? "RequestHeaderFieldsTooLarge" : "BadRequest",
+      "The request is not valid HTTP/1.1.",
+    ),
   );
-  const headers = {
-    ...commonHeaders(),
-    "content-type": "application/json; charset=utf-8",
-    "content-length": String(Buffer.byteLength(body)),
-    connection: "close",
-  };
-  const head = Object.entries(headers)
+  const head = Object.entries(responseHeaders(reply, true))
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");
-  socket.end(`HTTP/1.1 ${status} ${tooLargeHeaders ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${body}`);
+  socket.end(`HTTP/1.1 ${reply.status} ${tooLargeHeaders ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}\r\n${reply.body}`);
 }
 
 /**
