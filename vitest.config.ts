@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: { "#hmac": src("hmac.ts"), "#nodePolicies": src("nodePolicies.ts") } },
+        resolve: { alias: { "#hmac": src("hmac.ts"), "#nodePolicies": src("nodePolicies.ts"), "#tracing": src("tracing.ts") } },
         test: {
           name: "node",
           environment: "node",
@@ -20,7 +20,13 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: { "#hmac": src("hmac-browser.ts"), "#nodePolicies": src("nodePolicies-browser.ts") } },
+        resolve: {
+          alias: {
+            "#hmac": src("hmac-browser.ts"),
+            "#nodePolicies": src("nodePolicies-browser.ts"),
+            "#tracing": src("tracing-browser.ts"),
+          },
+        },
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],

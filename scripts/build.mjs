@@ -5,8 +5,8 @@
 //   thirty (measured: about 15 ms less on these machines). Node ESM goes to dist/esm (entries share
 //   chunks), Node CommonJS to dist/cjs, and the browser build to dist/browser. Dependencies stay
 //   external, so users' bundlers pick their browser builds.
-// - "#hmac" and "#nodePolicies" name a platform's implementation (node:crypto or Web Crypto; the
-//   Node.js-only policies or none): each build picks its own here, and nothing is left to resolve
+// - "#hmac", "#nodePolicies" and "#tracing" name a platform's implementation (node:crypto or Web
+//   Crypto; the Node.js-only policies or none; spans or none): each build picks its own here, and nothing is left to resolve
 //   at run time.
 import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -18,11 +18,11 @@ const tsc = (project) =>
 /** Declarations only (and their folders), without the browser-only one the CommonJS build never loads. */
 const isCjsDeclaration = (path) => statSync(path).isDirectory() || (path.endsWith(".d.ts") && !path.endsWith("hmac-browser.d.ts"));
 
-/** Resolves "#hmac" and "#nodePolicies" to the Node.js or the browser source. */
+/** Resolves "#hmac", "#nodePolicies" and "#tracing" to the Node.js or the browser source. */
 const platform = (browser) => ({
   name: "platform-modules",
   setup(build) {
-    build.onResolve({ filter: /^#(hmac|nodePolicies)$/ }, (args) => ({
+    build.onResolve({ filter: /^#(hmac|nodePolicies|tracing)$/ }, (args) => ({
       path: resolve(`src/${args.path.slice(1)}${browser ? "-browser" : ""}.ts`),
     }));
   },

@@ -29,6 +29,8 @@ import { createIdentityPipeline } from "./pipeline.js";
 import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";
+import { reportFailure, reportResponse } from "./rawResponse.js";
+import { withOperationSpan, type TracedOperation } from "#tracing";
 import { serviceError } from "./serviceError.js";
 import { Coalescer } from "./coalescer.js";
 import { checkTeamsTokenClaims } from "./teamsTokenCheck.js";
@@ -137,7 +139,8 @@ export class CommunicationIdentityClient {
   async createUser(options: CreateUserOptions = {}): Promise<CommunicationUser> {
     checkOptions(options);
     checkCustomId(options.customId, this.#apiVersion);
-    return toUser(await this.#create("createUser", { customId: options.customId }, options));
+    const body = options.customId === undefined ? undefined : { customId: options.customId };
+    return this.#operation("createUser", options, (traced) => this.#create("createUser", body, traced), toUser);
   }
 
   /**
@@ -156,7 +159,12 @@ export class CommunicationIdentityClient {
     const id = userIdOf(user);
     checkOptions(options);
     checkCustomIdApiVersion("getUser", this.#apiVersion);
-    return toUserDetails(await this.#send({ method: "GET", path: identityPath(id), status: 200, options }));
+    return this.#operation(
+      "getUser",
+      options,
+      (traced) => this.#send({ method: "GET", path: identityPath(id), status: 200, options: traced }),
+      toUserDetails,
+    );
   }
 
   /**
@@ -182,8 +190,9 @@ export class CommunicationIdentityClient {
     checkOptions(options);
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
     const body = { scopes, expiresInMinutes: options.tokenExpiresInMinutes };
-    const response = await this.#send({ method: "POST", path: `${identityPath(id)}/:issueAccessToken`, status: 200, options, body });
-    return { user: { communicationUserId: id }, ...toAccessToken(response) };
+    const send = (traced: OperationOptions) =>
+      this.#send({ method: "POST", path: `${identityPath(id)}/:issueAccessToken`, status: 200, options: traced, body });
+    return this.#operation("issueToken", options, send, (response) => ({ user: { communicationUserId: id }, ...toAccessToken(response) }));
   }
 
   /**
@@ -212,7 +221,7 @@ export class CommunicationIdentityClient {
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
     checkCustomId(options.customId, this.#apiVersion);
     const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes, customId: options.customId };
-    return toUserToken(await this.#create("createUserAndToken", body, options));
+    return this.#operation("createUserAndToken", options, (traced) => this.#create("createUserAndToken", body, traced), toUserToken);
   }
 
   /**
@@ -223,7 +232,9 @@ export class CommunicationIdentityClient {
   async revokeTokens(user: CommunicationUser | string, options: RevokeTokensOptions = {}): Promise<void> {
     const id = userIdOf(user);
     checkOptions(options);
-    await this.#send({ method: "POST", path: `${identityPath(id)}/:revokeAccessTokens`, status: 204, options });
+    const send = (traced: OperationOptions) =>
+      this.#send({ method: "POST", path: `${identityPath(id)}/:revokeAccessTokens`, status: 204, options: traced });
+    return this.#operation("revokeTokens", options, send, () => undefined);
   }
 
   /**
@@ -234,7 +245,9 @@ export class CommunicationIdentityClient {
   async deleteUser(user: CommunicationUser | string, options: DeleteUserOptions = {}): Promise<void> {
     const id = userIdOf(user);
     checkOptions(options);
-    await this.#send({ method: "DELETE", path: identityPath(id), status: 204, options, alsoDoneAfterRepeat: 401 });
+    const send = (traced: OperationOptions) =>
+      this.#send({ method: "DELETE", path: identityPath(id), status: 204, options: traced, alsoDoneAfterRepeat: 401 });
+    return this.#operation("deleteUser", options, send, () => undefined);
   }
 
   /**
@@ -250,19 +263,43 @@ export class CommunicationIdentityClient {
     checkTeamsOptions(options);
     checkTeamsTokenClaims(options);
     const body = { token: options.teamsUserAadToken, appId: options.clientId, userId: options.userObjectId };
-    return toAccessToken(await this.#send({ method: "POST", path: "/teamsUser/:exchangeAccessToken", status: 200, options, body }));
+    const send = (traced: OperationOptions) =>
+      this.#send({ method: "POST", path: "/teamsUser/:exchangeAccessToken", status: 200, options: traced, body });
+    return this.#operation("getTokenForTeamsUser", options, send, toAccessToken);
+  }
+
+  /**
+   * Runs one operation, the shared path of every method: in the operation's span (see
+   * `tracing.ts`), sends, hands `onResponse` the final response (also when it is an error), then
+   * reads the result from it, so a response this client cannot read also fails the span.
+   */
+  #operation<T>(
+    name: TracedOperation,
+    options: OperationOptions,
+    send: (traced: OperationOptions) => Promise<PipelineResponse>,
+    read: (response: PipelineResponse) => T,
+  ): Promise<T> {
+    return withOperationSpan(name, options, async (traced) => {
+      const response = await send(traced).catch((error: unknown) => {
+        reportFailure(options, error);
+        throw error;
+      });
+      reportResponse(options, response);
+      return read(response);
+    });
   }
 
   /**
    * Sends a create. The service does not create atomically per custom id (parallel creates can
    * yield several identities), so creates with a `customId` go through the coalescer: identical
    * ones share one request, different ones for the same id wait their turn. The shared request
-   * uses the first caller's `requestOptions`; see {@link Coalescer} for what an abort does.
+   * uses the first caller's `requestOptions` and tracing context (its HTTP span is a child of that
+   * caller's operation span); see {@link Coalescer} for what an abort does.
    */
-  #create(kind: string, body: { customId?: string }, options: OperationOptions): Promise<PipelineResponse> {
+  #create(kind: string, body: { customId?: string } | undefined, options: OperationOptions): Promise<PipelineResponse> {
     const send = (abortSignal: OperationOptions["abortSignal"]) =>
       this.#send({ method: "POST", path: "/identities", status: 201, options: { ...options, abortSignal }, body, create: true });
-    if (body.customId === undefined) return send(options.abortSignal);
+    if (body?.customId === undefined) return send(options.abortSignal);
     // Shared by every caller with this custom id, so it runs without any one caller's signal.
     return this.#customIdCreates.run(body.customId, `${kind} ${JSON.stringify(body)}`, options.abortSignal, () => send(undefined));
   }
@@ -276,6 +313,9 @@ export class CommunicationIdentityClient {
       abortSignal,
       timeout: requestOptions.timeout,
       allowInsecureConnection: this.#insecure,
+      tracingOptions: call.options.tracingOptions,
+      onUploadProgress: requestOptions.onUploadProgress,
+      onDownloadProgress: requestOptions.onDownloadProgress,
     });
     request.headers.set("Accept", "application/json");
     if (call.body !== undefined) request.headers.set("Content-Type", "application/json");

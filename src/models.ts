@@ -1,4 +1,13 @@
-import type { HttpClient, LogPolicyOptions, PipelineOptions, PipelineRequest } from "@azure/core-rest-pipeline";
+import type {
+  HttpClient,
+  LogPolicyOptions,
+  PipelineOptions,
+  PipelinePolicy,
+  PipelineRequest,
+  PipelineResponse,
+  TransferProgressEvent,
+} from "@azure/core-rest-pipeline";
+import type { OperationTracingOptions } from "@azure/core-tracing";
 
 /** An `AbortSignal`, or anything shaped like one (the pipeline's `AbortSignalLike`). */
 export type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
@@ -41,14 +50,76 @@ export interface OperationRequestOptions {
   timeout?: number;
   /** Extra headers sent with the request. The HMAC signature does not cover them (it covers the date, host and body hash). */
   customHeaders?: Record<string, string>;
+  /** Called as the request body is sent (bytes so far); such requests go through the pipeline's general HTTP client. */
+  onUploadProgress?: (progress: TransferProgressEvent) => void;
+  /** Called as the response body arrives (bytes so far); such requests go through the pipeline's general HTTP client. */
+  onDownloadProgress?: (progress: TransferProgressEvent) => void;
+  /**
+   * Accepted so that code written for `@azure/core-client` compiles; has no effect: responses are
+   * always read, since every operation returns what the body holds.
+   */
+  shouldDeserialize?: boolean | ((response: PipelineResponse) => boolean);
+  /**
+   * Accepted so that code written for `@azure/core-client` compiles; has no effect: whether plain
+   * `http` is allowed is decided once, by the client option of the same name.
+   */
+  allowInsecureConnection?: boolean;
 }
 
-/** Options every operation takes. */
+/**
+ * The response an operation received, as `@azure/core-client`'s `FullOperationResponse`: the
+ * pipeline's response with its JSON body parsed (timestamps such as `expiresOn` as `Date`s).
+ */
+export interface FullOperationResponse extends PipelineResponse {
+  /** Always `undefined` here: no header of these operations is parsed into the result. */
+  parsedHeaders?: { [key: string]: unknown };
+  /**
+   * The body parsed as JSON (`undefined` when empty or not JSON), e.g. `{ identity: { id } }` or
+   * `{ error: { code, message } }`. `any`, as in `@azure/core-client`, so that code written for it compiles.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the official type is `any`; `unknown` would break migrating code
+  parsedBody?: any;
+  /** The request that got this response (after its last retry). */
+  request: PipelineRequest;
+}
+
+/**
+ * Called once per operation with the final response (after retries), as `@azure/core-client`'s
+ * `RawResponseCallback`: `flatResponse` is the parsed body; `error` is the `RestError` the
+ * operation rejects with, when it does. Not called when no response arrived (network error, abort).
+ */
+export type RawResponseCallback = (rawResponse: FullOperationResponse, flatResponse: unknown, error?: unknown) => void;
+
+/** Options every operation takes: those of `@azure/core-client`'s `OperationOptions`. */
 export interface OperationOptions {
   /** Cancels the operation; the promise rejects with an `AbortError` soon after the signal fires. */
   abortSignal?: AbortSignalLike;
   /** Per-request HTTP settings. */
   requestOptions?: OperationRequestOptions;
+  /**
+   * `tracingContext`: the context whose span becomes the parent of this operation's span
+   * (`CommunicationIdentity-<operation>`). @defaultValue the active context
+   */
+  tracingOptions?: OperationTracingOptions;
+  /** Receives the raw response; see {@link RawResponseCallback}. */
+  onResponse?: RawResponseCallback;
+  /**
+   * Accepted so that code written for `@azure/core-client` compiles; has no effect: the service
+   * speaks JSON only, and these options configure XML.
+   */
+  serializerOptions?: { xml?: object; ignoreUnknownProperties?: boolean };
+}
+
+/**
+ * A policy to add to the client's pipeline, as `@azure/core-client`'s `AdditionalPolicyConfig`:
+ * `perCall` runs once per operation, before retries (the request is not signed yet); `perRetry`
+ * runs for every attempt, after signing and logging, right before the request is sent.
+ */
+export interface AdditionalPolicyConfig {
+  /** The policy. Its `name` must differ from the client's own policies' names. */
+  policy: PipelinePolicy;
+  /** Where it runs: once per call, or once per attempt. */
+  position: "perCall" | "perRetry";
 }
 
 /**
@@ -127,6 +198,8 @@ export interface CommunicationIdentityClientOptions extends PipelineOptions {
   allowInsecureConnection?: boolean;
   /** The HTTP client that sends requests. @defaultValue the pipeline's default for the platform */
   httpClient?: HttpClient;
+  /** Policies added to the pipeline, as `@azure/core-client` places them; see {@link AdditionalPolicyConfig}. */
+  additionalPolicies?: AdditionalPolicyConfig[];
   /** What the logger may show: more header names or query parameters than the safe defaults. */
   loggingOptions?: Pick<LogPolicyOptions, "additionalAllowedHeaderNames" | "additionalAllowedQueryParameters">;
 }

@@ -20,7 +20,30 @@ import {
 import { createNodeHttpClient } from "./nodeHttpClient.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 
-/** Adds agent, TLS and proxy policies, and redirects right after the retry phase. */
+/**
+ * Sets `Host` on every attempt, after redirects, so that the policies that follow and the HTTP
+ * client see the host the signature covers, as with the official client's signing policy in
+ * Node.js. The value is the URL's `host` (default port left out), as Node.js would send it.
+ */
+function hostHeaderPolicy(): PipelinePolicy {
+  // The URL differs from the last one only after a redirect: parse only then.
+  let prefix = "";
+  let host = "";
+  return {
+    name: "hostHeaderPolicy",
+    sendRequest(request, next) {
+      if (!prefix || !request.url.startsWith(prefix)) {
+        const url = new URL(request.url);
+        prefix = `${url.protocol}//${url.host}/`;
+        host = url.host;
+      }
+      request.headers.set("Host", host);
+      return next(request);
+    },
+  };
+}
+
+/** Adds agent, TLS and proxy policies, and redirects and the `Host` header right after the retry phase. */
 export function addNodePolicies(pipeline: Pipeline, options: CommunicationIdentityClientOptions): void {
   if (options.agent) pipeline.addPolicy(agentPolicy(options.agent));
   if (options.tlsOptions) pipeline.addPolicy(tlsPolicy(options.tlsOptions));
@@ -28,6 +51,7 @@ export function addNodePolicies(pipeline: Pipeline, options: CommunicationIdenti
   // does) the proxy policy would do nothing on every request.
   if (options.proxyOptions || getDefaultProxySettings()) pipeline.addPolicy(proxyPolicy(options.proxyOptions));
   pipeline.addPolicy(redirectPolicy(options.redirectOptions), { afterPhase: "Retry" });
+  pipeline.addPolicy(hostHeaderPolicy(), { afterPhase: "Retry" });
 }
 
 /** The HTTP client used when the options name none: the lean Node.js client (see `nodeHttpClient.ts`). */

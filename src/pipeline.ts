@@ -7,6 +7,7 @@
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
 import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
 import { addNodePolicies, userAgentPolicyFor } from "#nodePolicies";
+import { addTracingPolicy } from "#tracing";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
 import { logger } from "./logger.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
@@ -18,20 +19,42 @@ export const SDK_USER_AGENT = "acs-identity/0.1.0";
 
 /**
  * Builds the pipeline: client request id and user agent per call; retries; then, per attempt,
- * redirects (Node), signing and logging, so every attempt is signed anew and logged as sent.
+ * the HTTP span (Node), redirects and `Host` (Node), signing and logging, so every attempt is
+ * signed anew and logged as sent; then the caller's `additionalPolicies`.
  * The Node-only policies come from `#nodePolicies`, which the browser build maps to none, so that they
  * stay out of browser bundles (a runtime `isNode` check would not: bundlers keep both branches).
  */
 export function createIdentityPipeline(credential: KeyCredential | TokenCredential, options: CommunicationIdentityClientOptions): Pipeline {
   const pipeline = createEmptyPipeline();
+  const userAgentPrefix = joinPrefix(options.userAgentOptions?.userAgentPrefix);
+  addTracingPolicy(pipeline, userAgentPrefix, options);
   addNodePolicies(pipeline, options);
   pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline.addPolicy(userAgentPolicyFor(joinPrefix(options.userAgentOptions?.userAgentPrefix), options));
+  pipeline.addPolicy(userAgentPolicyFor(userAgentPrefix, options));
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
   pipeline.addPolicy(logPolicy({ logger: logger.info, ...options.loggingOptions }), { afterPhase: "Sign" });
+  addAdditionalPolicies(pipeline, options.additionalPolicies);
   return pipeline;
+}
+
+/**
+ * Adds the caller's policies where core-client adds them: `perCall` among the policies without a
+ * phase, so once per operation before the retries; `perRetry` after the `Sign` phase (and after
+ * logging, added earlier), so on every attempt, signed, right before it is sent.
+ *
+ * @throws TypeError for an entry that is not `{ policy, position: "perCall" | "perRetry" }`; Error
+ * when a policy's name is already in the pipeline (ordered here, not at the first request).
+ */
+function addAdditionalPolicies(pipeline: Pipeline, additional: CommunicationIdentityClientOptions["additionalPolicies"] = []): void {
+  for (const [index, { policy, position }] of additional.entries()) {
+    if (typeof policy?.sendRequest !== "function" || (position !== "perCall" && position !== "perRetry")) {
+      throw new TypeError(`additionalPolicies[${index}] must be { policy, position: "perCall" | "perRetry" }.`);
+    }
+    pipeline.addPolicy(policy, position === "perRetry" ? { afterPhase: "Sign" } : {});
+  }
+  if (additional.length > 0) pipeline.getOrderedPolicies();
 }
 
 function joinPrefix(prefix: string | undefined): string {

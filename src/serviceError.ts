@@ -52,12 +52,40 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
 }
 
 /**
+ * Reason phrases of the statuses that proxies, gateways and load balancers answer with a body of
+ * their own (often HTML). Not read from the wire: HTTP/2 has none, and the pipeline keeps none.
+ */
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  413: "Content Too Large",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** What a failure without the service's error object says: the status, its reason, and what the body was. */
+function statusMessage(response: PipelineResponse): string {
+  const status = `${response.status}${REASONS[response.status] ? ` ${REASONS[response.status]}` : ""}`;
+  if (!response.bodyAsText) return `The service answered ${status} without error details.`;
+  const type = response.headers.get("content-type")?.split(";")[0]?.trim();
+  return `The service answered ${status} with a body${type ? ` of type ${type}` : ""} instead of its JSON error; a proxy or gateway on the way may have answered.`;
+}
+
+/**
  * A `RestError` for a response the operation did not expect: the service's message and code when
- * the body has them, else the status, plus a hint for 401 (keys, clock) and 404 (endpoint).
+ * the body has them, else the status with its reason phrase, plus a hint for 401 (keys, clock)
+ * and 404 (endpoint).
  */
 export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
   const error = errorBody(response.bodyAsText);
-  const message = error?.message || `The service answered ${response.status} without error details.`;
+  const message = error?.message || statusMessage(response);
   const restError = new RestError(`${message}${hintFor(response, now, error !== undefined)}`, {
     code: error?.code,
     statusCode: response.status,

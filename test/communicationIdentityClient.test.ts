@@ -63,16 +63,18 @@ afterEach(() => {
 afterAll(() => nock.enableNetConnect());
 
 describe("operations send exactly what the service expects", () => {
-  it("createUser posts {} with signing and repeatability headers and maps the identity", async () => {
+  it("createUser posts no body (as the official client and the service's recordings) with signing and repeatability headers and maps the identity", async () => {
     const seen = expectRequest("POST", 201, { identity: { id: USER_ID } });
     expect(await client().createUser()).toEqual({ communicationUserId: USER_ID });
     const [request] = seen;
     expect(request!.method).toBe("POST");
     expect(request!.path).toBe("/identities?api-version=2023-10-01");
-    expect(request!.body).toBe("{}");
-    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(request!.body).toBe("");
+    expect(request!.headers["content-length"]).toBe("0");
+    expect(request!.headers["content-type"]).toBeUndefined();
     expect(request!.headers["accept"]).toBe("application/json");
-    expect(request!.headers["x-ms-content-sha256"]).toBe("RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=");
+    expect(request!.headers["host"]).toBe("contoso.communication.azure.com");
+    expect(request!.headers["x-ms-content-sha256"]).toBe("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
     expect(request!.headers["authorization"]).toMatch(
       /^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=[A-Za-z0-9+/]{43}=$/,
     );
@@ -206,11 +208,12 @@ describe("service failures reject with RestError", () => {
     expect(error.message).toContain("synchronise the clock");
   });
 
-  it("gives the status when the error body is not JSON", async () => {
-    expectRequest("POST", 502, "<html>Bad gateway</html>");
+  it("gives the status, its reason and the body's type when the error body is not the service's JSON", async () => {
+    expectRequest("POST", 502, "<html>Bad gateway</html>", { "content-type": "text/html; charset=utf-8" });
     const error = await rejection(client().createUser());
     expect(error.message).toBe(
-      "The service answered 502 without error details. The identity may or may not have been created; it was not retried, " +
+      "The service answered 502 Bad Gateway with a body of type text/html instead of its JSON error; a proxy or gateway on the way may have answered." +
+        " The identity may or may not have been created; it was not retried, " +
         "because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
     );
     expect(error.statusCode).toBe(502);
@@ -219,7 +222,9 @@ describe("service failures reject with RestError", () => {
 
   it("gives the status when the error body is empty", async () => {
     expectRequest("DELETE", 503);
-    expect((await rejection(client().deleteUser(USER_ID))).message).toBe("The service answered 503 without error details.");
+    expect((await rejection(client().deleteUser(USER_ID))).message).toBe(
+      "The service answered 503 Service Unavailable without error details.",
+    );
   });
 
   it("refuses a success body it cannot read", async () => {
