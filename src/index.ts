@@ -20,6 +20,7 @@ export {
 export type { ServiceErrorDetails } from "./serviceError.js";
 export type {
   AbortSignalLike,
+  AdditionalPolicyConfig,
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
@@ -29,12 +30,14 @@ export type {
   CreateUserOptions,
   CustomIdOptions,
   DeleteUserOptions,
+  FullOperationResponse,
   GetTokenForTeamsUserOptions,
   GetTokenOptions,
   GetUserOptions,
   IssueTokenOptions,
   OperationOptions,
   OperationRequestOptions,
+  RawResponseCallback,
   RevokeTokensOptions,
   TokenScope,
 } from "./models.js";
