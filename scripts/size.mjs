@@ -1,11 +1,12 @@
 // `npm run size`: the browser bundle of `import { CommunicationIdentityClient } from ...` for this
 // package and for the official @azure/communication-identity, side by side, minified and gzipped
 // (esbuild: minify, ESM, platform browser, tree-shaking; gzip level 9). Exits 1 when ours is over
-// the budget of 13 KiB gzip = 13 * 1024 = 13,312 bytes. `--inputs` (or going over budget) also
+// the budget of 13,500 bytes gzip (issue 12: what onResponse, additionalPolicies and the other
+// core-client options may add; tracing stays out of browser bundles). `--inputs` (or going over budget) also
 // lists where our bytes go, from esbuild's metafile. Needs the built package (`npm run build`).
 import { bundleSource, gzipSize } from "./browser-bundle.mjs";
 
-const BUDGET_GZIP_BYTES = 13 * 1024;
+const BUDGET_GZIP_BYTES = 13_500;
 const PACKAGES = ["acs-identity", "@azure/communication-identity"];
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -26,7 +27,7 @@ console.log(row(["ours / official", `${(ours.minified / official.minified).toFix
 
 const over = ours.gzip > BUDGET_GZIP_BYTES;
 console.log(
-  `\nBudget: ours at most 13 KiB gzip (13 * 1024 = ${BUDGET_GZIP_BYTES} bytes): ${
+  `\nBudget: ours at most ${BUDGET_GZIP_BYTES} bytes gzip: ${
     over ? `OVER by ${ours.gzip - BUDGET_GZIP_BYTES} bytes` : `OK, ${BUDGET_GZIP_BYTES - ours.gzip} bytes to spare`
   }.`,
 );

@@ -52,30 +52,23 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
 }
 
 /**
- * Reason phrases of the statuses that proxies, gateways and load balancers answer with a body of
- * their own (often HTML). Not read from the wire: HTTP/2 has none, and the pipeline keeps none.
+ * Reason phrases of the statuses that proxies, gateways and firewalls answer with a body of their
+ * own (often HTML). Not read from the wire: HTTP/2 has none, and the pipeline keeps none.
  */
 const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  413: "Content Too Large",
-  429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };
 
-/** What a failure without the service's error object says: the status, its reason, and what the body was. */
-function statusMessage(response: PipelineResponse): string {
-  const status = `${response.status}${REASONS[response.status] ? ` ${REASONS[response.status]}` : ""}`;
-  if (!response.bodyAsText) return `The service answered ${status} without error details.`;
-  const type = response.headers.get("content-type")?.split(";")[0]?.trim();
-  return `The service answered ${status} with a body${type ? ` of type ${type}` : ""} instead of its JSON error; a proxy or gateway on the way may have answered.`;
+/** What a failure without the service's error object says: the status, its reason, the body's type. */
+function statusMessage({ status, headers, bodyAsText }: PipelineResponse): string {
+  const reason = REASONS[status] ? ` ${REASONS[status]}` : "";
+  const type = bodyAsText ? ` (${headers.get("content-type")?.split(";")[0] || "untyped"})` : "";
+  return `The service answered ${status}${reason}${type} without error details${type && ": a proxy or gateway may have answered"}.`;
 }
 
 /**

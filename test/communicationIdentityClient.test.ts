@@ -212,7 +212,7 @@ describe("service failures reject with RestError", () => {
     expectRequest("POST", 502, "<html>Bad gateway</html>", { "content-type": "text/html; charset=utf-8" });
     const error = await rejection(client().createUser());
     expect(error.message).toBe(
-      "The service answered 502 Bad Gateway with a body of type text/html instead of its JSON error; a proxy or gateway on the way may have answered." +
+      "The service answered 502 Bad Gateway (text/html) without error details: a proxy or gateway may have answered." +
         " The identity may or may not have been created; it was not retried, " +
         "because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
     );

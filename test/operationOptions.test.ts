@@ -365,7 +365,7 @@ describe("errors whose body is not the service's", () => {
     expect(error.statusCode).toBe(502);
     expect(error.code).toBeUndefined();
     expect(error.message).toBe(
-      "The service answered 502 Bad Gateway with a body of type text/html instead of its JSON error; a proxy or gateway on the way may have answered.",
+      "The service answered 502 Bad Gateway (text/html) without error details: a proxy or gateway may have answered.",
     );
   });
 });
