@@ -313,10 +313,11 @@ export class CommunicationIdentityClient {
       abortSignal,
       timeout: requestOptions.timeout,
       allowInsecureConnection: this.#insecure,
-      tracingOptions: call.options.tracingOptions,
       onUploadProgress: requestOptions.onUploadProgress,
       onDownloadProgress: requestOptions.onDownloadProgress,
     });
+    // Not among what createPipelineRequest copies: the pipeline's tracing policy reads it here.
+    request.tracingOptions = call.options.tracingOptions;
     request.headers.set("Accept", "application/json");
     if (call.body !== undefined) request.headers.set("Content-Type", "application/json");
     if (call.create) this.#prepareCreate(request);

@@ -10,7 +10,7 @@
  * @internal
  */
 import { createTracingClient, type TracingClient } from "@azure/core-tracing";
-import { tracingPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import { tracingPolicy, tracingPolicyName, type Pipeline } from "@azure/core-rest-pipeline";
 import type { CommunicationIdentityClientOptions, OperationOptions } from "./models.js";
 import { SDK_USER_AGENT } from "./pipeline.js";
 
@@ -39,15 +39,28 @@ export function withOperationSpan<T>(
   options: OperationOptions,
   run: (options: OperationOptions) => Promise<T>,
 ): Promise<T> {
-  return client().withSpan(`CommunicationIdentity-${operation}`, options, run);
+  // A span that does not record (no instrumenter, or not sampled) has no HTTP child that would:
+  // the request goes without tracing options, and the HTTP span policy lets it pass untouched.
+  return client().withSpan(`CommunicationIdentity-${operation}`, options, (traced, span) =>
+    run(span.isRecording() ? traced : { ...options, tracingOptions: undefined }),
+  );
 }
 
 /**
  * Adds the pipeline's tracing policy where core-client adds it: per attempt, right after the
  * retries (so before redirects, which stay in the attempt's span). Add it before the other
- * policies that run after the retries.
+ * policies that run after the retries. It runs only for requests of a recording operation span:
+ * even with nothing to record, the pipeline's policy sanitises the URL, awaits the user agent and
+ * starts a no-op span on every attempt, several microseconds.
  */
 export function addTracingPolicy(pipeline: Pipeline, userAgentPrefix: string, options: CommunicationIdentityClientOptions): void {
   const { additionalAllowedQueryParameters } = options.loggingOptions ?? {};
-  pipeline.addPolicy(tracingPolicy({ userAgentPrefix, additionalAllowedQueryParameters }), { afterPhase: "Retry" });
+  const policy = tracingPolicy({ userAgentPrefix, additionalAllowedQueryParameters });
+  pipeline.addPolicy(
+    {
+      name: tracingPolicyName,
+      sendRequest: (request, next) => (request.tracingOptions ? policy.sendRequest(request, next) : next(request)),
+    },
+    { afterPhase: "Retry" },
+  );
 }
