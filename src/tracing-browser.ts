@@ -6,20 +6,13 @@
  * @internal
  */
 import type { Pipeline } from "@azure/core-rest-pipeline";
-import type { CommunicationIdentityClientOptions, OperationOptions } from "./models.js";
+import type { CommunicationIdentityClientOptions } from "./models.js";
+import type { WithOperationSpan } from "./tracing.js";
 
-/** The operations, by the name of their span in Node.js. */
-export type TracedOperation =
-  "createUser" | "getUser" | "issueToken" | "createUserAndToken" | "revokeTokens" | "deleteUser" | "getTokenForTeamsUser";
+export type { TracedOperation } from "./tracing.js";
 
-/** Runs `run` with the options unchanged: see `tracing.ts`. */
-export function withOperationSpan<T>(
-  _operation: TracedOperation,
-  options: OperationOptions,
-  run: (options: OperationOptions) => Promise<T>,
-): Promise<T> {
-  return run(options);
-}
+/** Runs the operation with its options unchanged: see `tracing.ts`. */
+export const withOperationSpan: WithOperationSpan = (_operation, options, run) => run(options);
 
 /** Adds nothing: see `tracing.ts`. */
 export function addTracingPolicy(_pipeline: Pipeline, _userAgentPrefix: string, _options: CommunicationIdentityClientOptions): void {}

@@ -34,17 +34,19 @@ export type TracedOperation =
  * the active context). `run` gets the options with the span's context, which the request carries
  * to the pipeline's tracing policy. The span ends with status success, or error when `run` rejects.
  */
-export function withOperationSpan<T>(
+export type WithOperationSpan = <T>(
   operation: TracedOperation,
   options: OperationOptions,
   run: (options: OperationOptions) => Promise<T>,
-): Promise<T> {
+) => Promise<T>;
+
+/** See {@link WithOperationSpan}. */
+export const withOperationSpan: WithOperationSpan = (operation, options, run) =>
   // A span that does not record (no instrumenter, or not sampled) has no HTTP child that would:
   // the request goes without tracing options, and the HTTP span policy lets it pass untouched.
-  return client().withSpan(`CommunicationIdentity-${operation}`, options, (traced, span) =>
+  client().withSpan(`CommunicationIdentity-${operation}`, options, (traced, span) =>
     run(span.isRecording() ? traced : { ...options, tracingOptions: undefined }),
   );
-}
 
 /**
  * Adds the pipeline's tracing policy where core-client adds it: per attempt, right after the

@@ -20,7 +20,7 @@ import type {
 import { createDefaultHttpClient, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { context } from "@opentelemetry/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/index.js";
+import { CommunicationIdentityClient, type OperationOptions } from "../src/index.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { startRecordingProxy, type RecordingProxy } from "./helpers/recordingProxy.js";
 
@@ -59,7 +59,9 @@ it("options written for the official client compile and are honoured", async () 
     allowInsecureConnection: true,
     additionalPolicies,
   });
-  const operationOptions = () => ({
+  // `satisfies` checks every property name against this client's type, as a literal in the call
+  // would; the assignment below proves the same object is one of core-client's OperationOptions.
+  const operationOptions = {
     abortSignal: new AbortController().signal,
     requestOptions: {
       customHeaders: { "x-migrated": "yes" },
@@ -72,33 +74,20 @@ it("options written for the official client compile and are honoured", async () 
     tracingOptions: { tracingContext: context.active() },
     serializerOptions: { xml: { includeRoot: true, rootName: "r", xmlCharKey: "_" }, ignoreUnknownProperties: true },
     onResponse,
-  });
-  const user: CommunicationUserIdentifier = await client.createUser({
-    abortSignal: new AbortController().signal,
-    requestOptions: {
-      customHeaders: { "x-migrated": "yes" },
-      timeout: 10_000,
-      onUploadProgress: () => undefined,
-      onDownloadProgress: () => undefined,
-      shouldDeserialize: true,
-      allowInsecureConnection: true,
-    },
-    tracingOptions: { tracingContext: context.active() },
-    serializerOptions: { xml: { includeRoot: true, rootName: "r", xmlCharKey: "_" }, ignoreUnknownProperties: true },
-    onResponse: (rawResponse: FullOperationResponse, flatResponse: unknown, error?: unknown) =>
-      onResponse(rawResponse, flatResponse, error),
-  });
+  } satisfies OperationOptions;
+  const official: OfficialOperationOptions = operationOptions;
+  const user: CommunicationUserIdentifier = await client.createUser(official);
   const scopes: OfficialTokenScope[] = ["chat", "voip"];
-  const { expiresOn } = await client.getToken(user, scopes, { ...operationOptions(), tokenExpiresInMinutes: 60 });
-  const both = await client.createUserAndToken(scopes, { ...operationOptions(), tokenExpiresInMinutes: 120 });
+  const { expiresOn } = await client.getToken(user, scopes, { ...operationOptions, tokenExpiresInMinutes: 60 });
+  const both = await client.createUserAndToken(scopes, { ...operationOptions, tokenExpiresInMinutes: 120 });
   await client.getTokenForTeamsUser({
-    ...operationOptions(),
+    ...operationOptions,
     teamsUserAadToken: `${base64url({ alg: "RS256" })}.${base64url({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`,
     clientId: "app-1",
     userObjectId: "oid-1",
   });
-  await client.revokeTokens(user, operationOptions());
-  await client.deleteUser(both.user, operationOptions());
+  await client.revokeTokens(user, operationOptions);
+  await client.deleteUser(both.user, operationOptions);
 
   expect(Math.round((expiresOn.getTime() - Date.now()) / 60_000)).toBe(60);
   expect(Math.round((both.expiresOn.getTime() - Date.now()) / 60_000)).toBe(120);
