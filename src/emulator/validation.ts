@@ -90,7 +90,7 @@ function readExpiresInMinutes(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < TOKEN_MINUTES.min || value > TOKEN_MINUTES.max) {
     throw badRequest(
       "ValidationError",
-      `ExpiresInMinutes value ${typeof value === "number" ? value : `(a ${typeof value})`} is invalid. Value must be within the [${TOKEN_MINUTES.min}, ${TOKEN_MINUTES.max}] interval.`,
+      `ExpiresInMinutes value ${typeof value === "number" ? value : `of type ${typeof value}`} is invalid. Value must be within the [${TOKEN_MINUTES.min}, ${TOKEN_MINUTES.max}] interval.`,
       "ExpiresInMinutes",
     );
   }
