@@ -51,7 +51,12 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
   // service's error shape and headers instead.
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
-    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true, clientRequestIdOf(req));
+    send(
+      res,
+      errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")),
+      true,
+      clientRequestIdOf(req),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

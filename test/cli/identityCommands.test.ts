@@ -120,7 +120,7 @@ describe("exit codes", () => {
   it("3 when the service denies (an unknown user, a wrong key), with a JSON error under --json", async () => {
     const unknown = await run(["revoke", "--user", `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, "--json"]);
     expect(unknown.code).toBe(3);
-    expect(JSON.parse(unknown.out[0]!)).toMatchObject({ error: { status: 401, code: "Denied", exitCode: 3 } });
+    expect(JSON.parse(unknown.out[0]!)).toMatchObject({ error: { status: 401, code: "IdentityNotOwned", exitCode: 3 } });
     const wrongKey = `endpoint=${emulator.endpoint}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
     const denied = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: wrongKey });
     expect(denied.code).toBe(3);

@@ -84,17 +84,24 @@ function fillIn(value: unknown, values: Record<string, string>): unknown {
 export function differences(expected: unknown, actual: unknown, at = "body"): string[] {
   if (typeof expected === "string" && /^<\w+>$/.test(expected)) {
     const format = RECORDED.formats[expected.slice(1, -1)]!;
-    return typeof actual === "string" && new RegExp(format.pattern).test(actual) ? [] : [`${at}: ${JSON.stringify(actual)} is not ${expected}`];
+    return typeof actual === "string" && new RegExp(format.pattern).test(actual)
+      ? []
+      : [`${at}: ${JSON.stringify(actual)} is not ${expected}`];
   }
   if (typeof expected === "object" && expected !== null && !Array.isArray(expected)) {
-    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return [`${at}: ${JSON.stringify(actual)} is not an object`];
+    if (typeof actual !== "object" || actual === null || Array.isArray(actual))
+      return [`${at}: ${JSON.stringify(actual)} is not an object`];
     const names = Object.keys(expected);
     if (JSON.stringify(Object.keys(actual)) !== JSON.stringify(names)) {
       return [`${at}: fields ${JSON.stringify(Object.keys(actual))} instead of ${JSON.stringify(names)}`];
     }
-    return names.flatMap((name) => differences((expected as Record<string, unknown>)[name], (actual as Record<string, unknown>)[name], `${at}.${name}`));
+    return names.flatMap((name) =>
+      differences((expected as Record<string, unknown>)[name], (actual as Record<string, unknown>)[name], `${at}.${name}`),
+    );
   }
-  return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${at}: ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`];
+  return JSON.stringify(actual) === JSON.stringify(expected)
+    ? []
+    : [`${at}: ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`];
 }
 
 /** The headers a client reads, as the recording had them (`null` for absent). */
@@ -146,7 +153,11 @@ describe("the emulator against the real service's recorded exchanges", () => {
   /** Sets the scene the recording started from: the customId existed and had had a token. */
   async function prepare(scenario: Scenario): Promise<void> {
     if (scenario.given === undefined) return;
-    const created = await signedSend(emulator, { method: "POST", path: path("/identities", undefined), body: { customId: "alice@contoso.com" } });
+    const created = await signedSend(emulator, {
+      method: "POST",
+      path: path("/identities", undefined),
+      body: { customId: "alice@contoso.com" },
+    });
     const id = created.json.identity.id as string;
     await signedSend(emulator, { method: "POST", path: path("/identities/{created}/:issueAccessToken", id), body: { scopes: ["chat"] } });
   }

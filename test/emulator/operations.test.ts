@@ -99,7 +99,9 @@ describe("operations", () => {
   ])("answers 401 IdentityNotOwned for an %s identity", async (_kind, id) => {
     const response = await post(identityPath(id(), ":issueAccessToken"), { scopes: ["chat"] });
     expect(response.status).toBe(401);
-    expect(response.json).toStrictEqual({ error: { code: "IdentityNotOwned", message: "Provided identity doesn't belong to the resource." } });
+    expect(response.json).toStrictEqual({
+      error: { code: "IdentityNotOwned", message: "Provided identity doesn't belong to the resource." },
+    });
   });
 
   it("gets an identity on the preview: id, customId, lastTokenIssuedAt", async () => {

@@ -4,8 +4,7 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { API, send, signedSend } from "./helpers.js";
 
 /** The recorded service's `api-supported-versions` on `/identities` answers. */
-const VERSIONS =
-  "2020-07-20-preview2, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview";
+const VERSIONS = "2020-07-20-preview2, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview";
 
 /** Sends raw bytes and returns everything the server answers until it closes the connection. */
 function raw(endpoint: string, bytes: string): Promise<string> {
@@ -65,7 +64,11 @@ describe("the HTTP server", () => {
   it("types error bodies application/json and success bodies application/json; charset=utf-8, 200s with Accept-Ranges", async () => {
     const created = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} });
     const id = encodeURIComponent(created.json.identity.id);
-    const issued = await signedSend(emulator, { method: "POST", path: `/identities/${id}/:issueAccessToken?api-version=${API}`, body: { scopes: ["chat"] } });
+    const issued = await signedSend(emulator, {
+      method: "POST",
+      path: `/identities/${id}/:issueAccessToken?api-version=${API}`,
+      body: { scopes: ["chat"] },
+    });
     const refused = await send(emulator.endpoint, { method: "GET", path: "/missing" });
     const revoked = await signedSend(emulator, { method: "POST", path: `/identities/${id}/:revokeAccessTokens?api-version=${API}` });
     const seen = [created, issued, refused, revoked].map((response) => [

@@ -54,7 +54,12 @@ describe("checkTeamsExchange", () => {
 
   it("checks the token before the format of the ids (an invalid token with any ids is 401)", () => {
     expect(() => checkTeamsExchange({ token: "invalid", appId: "not-a-guid", userId: APP }, NOW)).toThrow(
-      expect.objectContaining({ status: 401, code: "InvalidAccessToken", message: "Provided access token is not valid.", unversioned: true }),
+      expect.objectContaining({
+        status: 401,
+        code: "InvalidAccessToken",
+        message: "Provided access token is not valid.",
+        unversioned: true,
+      }),
     );
   });
 });
@@ -81,7 +86,11 @@ describe("POST /teamsUser/:exchangeAccessToken", () => {
     expect(garbage.status).toBe(401);
     expect(garbage.headers["api-supported-versions"]).toBeUndefined();
     const exp = Math.floor(Date.now() / 1000) + 1800;
-    const mismatch = await exchange({ token: teamsJwt({ appid: APP, oid: USER, exp }), appId: APP, userId: "cccccccc-0000-0000-0000-000000000003" });
+    const mismatch = await exchange({
+      token: teamsJwt({ appid: APP, oid: USER, exp }),
+      appId: APP,
+      userId: "cccccccc-0000-0000-0000-000000000003",
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.headers["api-supported-versions"]).toBe("2021-10-31-preview, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview");
   });
