@@ -138,7 +138,9 @@ describe("exit codes", () => {
       const result = await run([name, "--help"]);
       expect(result.code).toBe(0);
       expect(result.out[0]).toBe(`Usage: acs-identity ${name} [options]`);
-      expect(result.out.at(-1)).toBe("Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 authentication failed (401/403).");
+      expect(result.out.at(-1)).toBe(
+        "Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 refused (401/403: wrong key or clock, or a user the resource does not own).",
+      );
     }
     const top = await run(["--help"]);
     expect(top.out.slice(3, 11).map((line) => line.trim().split(/\s+/)[0])).toEqual([
