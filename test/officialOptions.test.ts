@@ -22,6 +22,7 @@ import { context } from "@opentelemetry/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CommunicationIdentityClient, type OperationOptions } from "../src/index.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { teamsUserToken, TEAMS_APP_ID, TEAMS_USER_OBJECT_ID } from "./helpers/jwt.js";
 import { startRecordingProxy, type RecordingProxy } from "./helpers/recordingProxy.js";
 
 let emulator: Emulator;
@@ -35,8 +36,6 @@ afterAll(async () => {
   await proxy.close();
   await emulator.close();
 });
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 it("options written for the official client compile and are honoured", async () => {
   const perCall: string[] = [];
@@ -82,9 +81,9 @@ it("options written for the official client compile and are honoured", async () 
   const both = await client.createUserAndToken(scopes, { ...operationOptions, tokenExpiresInMinutes: 120 });
   await client.getTokenForTeamsUser({
     ...operationOptions,
-    teamsUserAadToken: `${base64url({ alg: "RS256" })}.${base64url({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`,
-    clientId: "app-1",
-    userObjectId: "oid-1",
+    teamsUserAadToken: teamsUserToken(),
+    clientId: TEAMS_APP_ID,
+    userObjectId: TEAMS_USER_OBJECT_ID,
   });
   await client.revokeTokens(user, operationOptions);
   await client.deleteUser(both.user, operationOptions);
@@ -110,7 +109,12 @@ it("option objects typed with the official types are accepted as they are", asyn
   const { user } = await client.createUserAndToken(["voip"], createOptions);
   const { expiresOn } = await client.getToken(user, ["chat"], getTokenOptions);
   expect(Math.round((expiresOn.getTime() - Date.now()) / 60_000)).toBe(90);
-  const teams: OfficialTeamsOptions = { ...operation, teamsUserAadToken: "opaque", clientId: "app-1", userObjectId: "oid-1" };
+  const teams: OfficialTeamsOptions = {
+    ...operation,
+    teamsUserAadToken: "opaque",
+    clientId: TEAMS_APP_ID,
+    userObjectId: TEAMS_USER_OBJECT_ID,
+  };
   await expect(client.getTokenForTeamsUser(teams)).rejects.toMatchObject({ statusCode: 401 });
   await client.deleteUser(user, operation);
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import type { CommunicationIdentityClientOptions, FullOperationResponse } from "../src/models.js";
+import { teamsUserToken, TEAMS_APP_ID, TEAMS_USER_OBJECT_ID } from "./helpers/jwt.js";
 import { startRecordingProxy, type ProxyReply, type Received, type RecordingProxy } from "./helpers/recordingProxy.js";
 
 let emulator: Emulator;
@@ -16,8 +17,6 @@ let proxy: RecordingProxy;
 /** What the proxy answers instead of forwarding, while set. */
 let answer: ((received: Received) => ProxyReply | undefined) | undefined;
 
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const teamsToken = `${base64url({ typ: "JWT", alg: "RS256" })}.${base64url({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`;
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /** A client of the emulator through the recording proxy. */
@@ -115,7 +114,12 @@ describe("onResponse", () => {
     [
       "getTokenForTeamsUser",
       (_id, onResponse) =>
-        client().getTokenForTeamsUser({ teamsUserAadToken: teamsToken, clientId: "app-1", userObjectId: "oid-1", onResponse }),
+        client().getTokenForTeamsUser({
+          teamsUserAadToken: teamsUserToken(),
+          clientId: TEAMS_APP_ID,
+          userObjectId: TEAMS_USER_OBJECT_ID,
+          onResponse,
+        }),
       200,
       () => url("/teamsUser/:exchangeAccessToken"),
       (_id, { token, expiresOn }) => ({ token, expiresOn }),
@@ -153,7 +157,7 @@ describe("onResponse", () => {
     expect(raw).toBe(error.response);
     expect(raw.status).toBe(401);
     expect(raw.parsedBody).toStrictEqual({
-      error: { code: error.code, message: "The identity does not exist in this resource, or was deleted." },
+      error: { code: error.code, message: "Provided identity doesn't belong to the resource." },
     });
     expect(flat).toBe(raw.parsedBody);
   });
@@ -191,7 +195,7 @@ describe("onResponse", () => {
     expect(first.calls).toHaveLength(1);
     expect(second.calls).toHaveLength(1);
     expect(second.calls[0]!.raw).toBe(first.calls[0]!.raw);
-    expect(first.calls[0]!.raw.parsedBody).toStrictEqual({ identity: { id: a.communicationUserId } });
+    expect(first.calls[0]!.raw.parsedBody).toStrictEqual({ identity: { customId: "shared-on-response", id: a.communicationUserId } });
   });
 });
 

@@ -5,6 +5,7 @@ import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type Rea
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { teamsUserToken, TEAMS_APP_ID, TEAMS_USER_OBJECT_ID } from "./helpers/jwt.js";
 import { startRecordingProxy, type RecordingProxy } from "./helpers/recordingProxy.js";
 
 // The real OpenTelemetry SDK, wired to the Azure SDK the way an application does it: a registered
@@ -20,9 +21,6 @@ let emulator: Emulator;
 let proxy: RecordingProxy;
 let client: CommunicationIdentityClient;
 let preview: CommunicationIdentityClient;
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const teamsToken = `${base64url({ typ: "JWT", alg: "RS256" })}.${base64url({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`;
 
 beforeAll(async () => {
   provider.register();
@@ -134,7 +132,8 @@ describe("every operation opens a span named as the official client's, the HTTP 
       "getTokenForTeamsUser",
       "POST",
       () => `/teamsUser/:exchangeAccessToken${API}`,
-      () => client.getTokenForTeamsUser({ teamsUserAadToken: teamsToken, clientId: "app-1", userObjectId: "oid-1" }),
+      () =>
+        client.getTokenForTeamsUser({ teamsUserAadToken: teamsUserToken(), clientId: TEAMS_APP_ID, userObjectId: TEAMS_USER_OBJECT_ID }),
     ],
   ] as const)("%s: CommunicationIdentity-%s", async (_method, spanName, httpMethod, path, call) => {
     const { communicationUserId: id } = await new CommunicationIdentityClient(emulator.connectionString).createUser();
