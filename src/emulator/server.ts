@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
-import { corsHeaders } from "./cors.js";
+import type { CorsHeaders } from "./cors.js";
 import { ServiceError, toServiceError } from "./errors.js";
 import type { IncomingRequest, Outcome } from "./pipeline.js";
 import { errorReply, type Reply } from "./reply.js";
@@ -31,9 +31,15 @@ export interface EmulatorServer {
  * Starts listening.
  *
  * @param handle - answers one request (see `pipeline.ts`).
+ * @param cors - the CORS headers for a request's `Origin`.
  * @throws Error when the address cannot be bound (e.g. the port is taken).
  */
-export async function listen(handle: (request: IncomingRequest) => Promise<Outcome>, port: number, host: string): Promise<EmulatorServer> {
+export async function listen(
+  handle: (request: IncomingRequest) => Promise<Outcome>,
+  port: number,
+  host: string,
+  cors: CorsHeaders,
+): Promise<EmulatorServer> {
   let closing = false;
   // Sockets with a request being answered: on close, every other socket is cut at once, also one
   // that connected but never sent a whole request (Node's closeIdleConnections leaves those).
@@ -41,7 +47,7 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     busy.add(req.socket);
     res.on("close", () => busy.delete(req.socket));
-    void answer(req, res, handle, () => closing);
+    void answer(req, res, handle, () => closing, cors);
   });
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -52,7 +58,7 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
   // service's error shape and headers instead.
   server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
-    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true);
+    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true, cors);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -79,6 +85,7 @@ async function answer(
   res: ServerResponse,
   handle: (request: IncomingRequest) => Promise<Outcome>,
   closing: () => boolean,
+  cors: CorsHeaders,
 ): Promise<void> {
   res.on("error", () => undefined);
   try {
@@ -88,13 +95,13 @@ async function answer(
       req.socket.destroy();
       return;
     }
-    send(res, outcome.reply, closing());
+    send(res, outcome.reply, closing(), cors);
   } catch (thrown) {
     // The client went away (an aborted upload): nobody is left to answer.
     if (req.socket.destroyed) return;
     const error = toServiceError(thrown);
     // An unread body stays on the socket; the connection cannot be reused after a 413.
-    send(res, errorReply(error), closing() || error.status === 413);
+    send(res, errorReply(error), closing() || error.status === 413, cors);
   }
 }
 
@@ -128,16 +135,15 @@ function commonHeaders(): Record<string, string> {
   return {
     "ms-cv": correlationVector(),
     "api-supported-versions": API_SUPPORTED_VERSIONS_HEADER,
-    ...corsHeaders(),
   };
 }
 
-function send(res: ServerResponse, reply: Reply, closeConnection: boolean): void {
+function send(res: ServerResponse, reply: Reply, closeConnection: boolean, cors: CorsHeaders): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(reply.status, responseHeaders(reply, closeConnection));
+  res.writeHead(reply.status, { ...cors(res.req.headers.origin), ...responseHeaders(reply, closeConnection) });
   res.end(reply.body);
 }
 
