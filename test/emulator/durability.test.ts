@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
-import { startEmulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { IdentityStore } from "../../src/emulator/store.js";
 import { identityPath, PREVIEW, signedSend } from "./helpers.js";
@@ -188,6 +188,8 @@ describe("a full disk", () => {
   let disk: string;
   /** Why the tmpfs could not be mounted; `undefined` once it is. */
   let refused: string | undefined;
+  /** The emulator the test has open, closed (again: harmless) before unmounting. */
+  let open: Emulator | undefined;
   beforeAll(async () => {
     disk = await mkdtemp(join(tmpdir(), "acs-identity-full-disk-"));
     try {
@@ -197,6 +199,8 @@ describe("a full disk", () => {
     }
   });
   afterAll(async () => {
+    // The tmpfs cannot be unmounted while the journal is open.
+    await open?.close();
     if (refused === undefined) execFileSync("umount", [disk], { stdio: "pipe" });
     await rm(disk, { recursive: true, force: true });
   });
@@ -208,7 +212,7 @@ describe("a full disk", () => {
       if (refused !== undefined) context.skip(refused);
       const filler = join(disk, "filler");
       await writeFile(filler, Buffer.alloc(8192, 1));
-      let emulator = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY });
+      let emulator = (open = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY }));
       const create = (customId: string, requestId?: string) =>
         signedSend(emulator, {
           method: "POST",
@@ -296,7 +300,7 @@ describe("a full disk", () => {
       } finally {
         await store.close();
       }
-      emulator = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY });
+      emulator = open = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY });
       expect((await create("user-1")).json.identity.id).toBe(acknowledged.get("user-1"));
       await emulator.close();
     },
