@@ -68,7 +68,9 @@ function exactOrigins(origins: readonly string[]): (origin: string) => boolean {
 /** An `Origin` of a page served from this machine. */
 function isLoopbackOrigin(origin: string): boolean {
   const hostname = parseOrigin(origin)?.hostname;
-  return hostname === "localhost" || hostname === "[::1]" || (hostname !== undefined && isIP(hostname) === 4 && hostname.startsWith("127."));
+  return (
+    hostname === "localhost" || hostname === "[::1]" || (hostname !== undefined && isIP(hostname) === 4 && hostname.startsWith("127."))
+  );
 }
 
 /** The URL of an http(s) origin written as browsers send it, or `undefined`. */

@@ -206,8 +206,8 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 function unreadable(text: string): string {
   const op = /"op":"(create|issue|revoke|delete|resource)"/.exec(text)?.[1];
   const id = /"id":"(8:acs:[0-9a-f-]{36}_[0-9a-f-]{36})"/.exec(text)?.[1];
-  const held = op === undefined ? "" : `; it held a ${op}${id === undefined ? "" : ` of ${id}`}`;
-  return `unreadable (${Buffer.byteLength(text)} bytes)${held}`;
+  const held = [op === undefined ? "" : `; op "${op}"`, id === undefined ? "" : `, id ${id}`].join("");
+  return `unreadable (${Buffer.byteLength(text)} bytes${held})`;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -220,17 +220,17 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function checkEvent(value: Record<string, unknown>, resourceId: string): JournalEvent | string {
   const { op } = value;
   if (op === "resource") {
-    return value.resourceId === resourceId ? (value as JournalEvent) : `a resource event naming another resource`;
+    return value.resourceId === resourceId ? (value as JournalEvent) : "resource event of another resource";
   }
-  if (op !== "create" && op !== "issue" && op !== "revoke" && op !== "delete") return "an event of unknown kind";
-  if (typeof value.id !== "string" || value.id === "") return `a ${op} event without an identity id`;
+  if (op !== "create" && op !== "issue" && op !== "revoke" && op !== "delete") return "event of unknown kind";
+  if (typeof value.id !== "string" || value.id === "") return `${op} event without an identity id`;
   const prefix = `8:acs:${resourceId}_`;
   if (!value.id.startsWith(prefix) || !GUID.test(value.id.slice(prefix.length))) {
-    return `a ${op} event of an identity not of this resource (${value.id.slice(0, 100)})`;
+    return `${op} event of an identity not of this resource (${value.id.slice(0, 100)})`;
   }
-  if (typeof value.at !== "number" || !Number.isFinite(value.at)) return `a ${op} event of ${value.id} without a valid time`;
+  if (typeof value.at !== "number" || !Number.isFinite(value.at)) return `${op} event of ${value.id} without a valid time`;
   if (op === "create" && !["customId", "requestId"].every((name) => value[name] === undefined || typeof value[name] === "string")) {
-    return `a create event of ${value.id} with a custom id or request id that is not text`;
+    return `create event of ${value.id} with a custom id or request id that is not text`;
   }
   return value as JournalEvent;
 }
