@@ -1,11 +1,13 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { ACCESS_KEY_FILE, SIGNING_KEY_FILE } from "../../src/emulator/dataDirFiles.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { Journal, JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { IdentityStore } from "../../src/emulator/store.js";
-import { createIdentity, identityPath, PREVIEW, signedSend } from "./helpers.js";
+import { createIdentity, identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
 
 const KEY = Buffer.alloc(64, 1).toString("base64");
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
@@ -163,6 +165,52 @@ describe("persistence across restarts", () => {
     await expect(startEmulator({ dataDir: dir, resourceId: "22222222-2222-2222-2222-222222222222" })).rejects.toThrow(
       "The data directory belongs to resource 11111111-1111-1111-1111-111111111111, not 22222222-2222-2222-2222-222222222222; use another directory.",
     );
+  });
+
+  it("keeps the signing key: a token issued before a restart verifies after it from the JWKS, with the same kid", async () => {
+    emulator = await startEmulator({ dataDir: dir, accessKey: KEY });
+    const id = await createIdentity(emulator);
+    const issued = await signedSend(emulator, { method: "POST", path: identityPath(id, ":issueAccessToken"), body: { scopes: ["chat"] } });
+    const keyId = emulator.tokenKeyId;
+    await emulator.close();
+    expect((await stat(join(dir, SIGNING_KEY_FILE))).mode & 0o777).toBe(0o600);
+
+    emulator = await startEmulator({ dataDir: dir, accessKey: KEY });
+    expect(emulator.tokenKeyId).toBe(keyId);
+    expect(await verifyWithJwks(emulator.endpoint, issued.json.token)).toBe(true);
+  });
+
+  it("keeps a generated access key, so that the first connection string still works after a restart", async () => {
+    emulator = await startEmulator({ dataDir: dir });
+    const first = emulator.connectionString;
+    await emulator.close();
+    expect((await stat(join(dir, ACCESS_KEY_FILE))).mode & 0o777).toBe(0o600);
+
+    emulator = await startEmulator({ dataDir: dir });
+    const client = new CommunicationIdentityClient(first.replace(/endpoint=[^;]+/, `endpoint=${emulator.endpoint}/`));
+    expect((await client.createUser()).communicationUserId).toMatch(/^8:acs:/);
+    expect(emulator.connectionString.split(";")[1]).toBe(first.split(";")[1]);
+    await emulator.close();
+    // A key given explicitly is used, and the kept one stays for the starts without one.
+    emulator = await startEmulator({ dataDir: dir, accessKey: KEY });
+    expect(emulator.accessKey).toBe(KEY);
+    await emulator.close();
+    emulator = await startEmulator({ dataDir: dir });
+    expect(emulator.connectionString.split(";")[1]).toBe(first.split(";")[1]);
+  });
+
+  it("refuses a damaged kept key with what to do", async () => {
+    await writeFile(join(dir, ACCESS_KEY_FILE), "not base64!\n");
+    await expect(startEmulator({ dataDir: dir })).rejects.toThrow(
+      `The access key kept in ${dir} (access-key) is damaged; delete the file to generate a new key.`,
+    );
+    await writeFile(join(dir, SIGNING_KEY_FILE), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    await expect(startEmulator({ dataDir: dir, accessKey: KEY })).rejects.toThrow(
+      `The token signing key in ${dir} (token-signing-key.pem) is damaged; delete the file to start with a new key (tokens issued before will no longer verify).`,
+    );
+    // The failed starts released the directory; without the damaged file, a new key is made.
+    await rm(join(dir, SIGNING_KEY_FILE));
+    emulator = await startEmulator({ dataDir: dir, accessKey: KEY });
   });
 
   it("writes each acknowledged create to disk before answering", async () => {
