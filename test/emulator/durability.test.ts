@@ -15,12 +15,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { IdentityStore } from "../../src/emulator/store.js";
-import { identityPath, PREVIEW, signedSend } from "./helpers.js";
+import { identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../../dist/esm/cli/main.js", import.meta.url));
 const ACCESS_KEY = randomBytes(64).toString("base64");
@@ -32,11 +32,17 @@ interface Child {
   process: ChildProcess;
   connectionString: string;
   exited: Promise<NodeJS.Signals | number | null>;
+  /** What it wrote to stderr so far. */
+  stderr: () => string;
 }
 
-/** Starts the built command on `dataDir` with a random port, and resolves once it printed its connection string. */
-async function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir, "--access-key", ACCESS_KEY], {
+/**
+ * Starts the built command on `dataDir` with a random port (and {@link ACCESS_KEY} unless
+ * `accessKey` is false), and resolves once it printed its connection string.
+ */
+async function startChild(dataDir: string, accessKey = true): Promise<Child> {
+  const keyArgs = accessKey ? ["--access-key", ACCESS_KEY] : [];
+  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir, ...keyArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
@@ -52,7 +58,7 @@ async function startChild(dataDir: string): Promise<Child> {
     void exited.then((code) => reject(new Error(`the emulator exited (${String(code)}) before starting: ${stderr}`)));
   });
   lines.close();
-  return { process: child, connectionString, exited };
+  return { process: child, connectionString, exited, stderr: () => stderr };
 }
 
 async function kill(child: Child): Promise<void> {
@@ -180,6 +186,85 @@ describe("the emulator process killed with SIGKILL", () => {
       expect(emulator.identity(custom)?.customId).toBe("durable@contoso");
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe("acknowledged changes of every kind, then a fault, then a restart", () => {
+  it(
+    "keeps every acknowledged create, issue, revoke and delete across SIGKILL and a damaged middle line",
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "acs-identity-changes-"));
+      try {
+        running = await startChild(dir);
+        const client = clientOf(running, PREVIEW);
+        const users = [];
+        for (let n = 0; n < 8; n++) users.push((await client.createUser({ customId: `user-${n}` })).communicationUserId);
+        const [issued, revoked, deleted, damaged] = users;
+        const token = (await client.issueToken(issued!, ["chat"])).token;
+        await client.revokeTokens(revoked!);
+        await client.deleteUser(deleted!);
+        // Creates in flight when the process is killed: those answered must be kept, the others are unknown.
+        const burst = Promise.allSettled(Array.from({ length: 16 }, () => client.createUser()));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await kill(running);
+        const answered = (await burst).flatMap((result) => (result.status === "fulfilled" ? [result.value.communicationUserId] : []));
+
+        // The create of one identity is damaged in the middle of the journal (cut after its id).
+        const journal = join(dir, JOURNAL_FILE);
+        const lines = (await readFile(journal, "utf8")).split("\n");
+        const index = lines.findIndex((line) => line.includes(`"op":"create","id":"${damaged}"`));
+        const cut = lines[index]!.slice(0, lines[index]!.indexOf(damaged!) + damaged!.length + 1);
+        lines[index] = cut;
+        await writeFile(journal, lines.join("\n"));
+
+        running = await startChild(dir);
+        const report = [
+          `The emulator journal ${journal} is damaged; started without what these lines held:`,
+          `  line ${index + 1}: unreadable (${cut.length} bytes; op "create", id ${damaged})`,
+          "Every other change was kept. The damaged lines stay in the file.",
+        ].join("\n");
+        await vi.waitFor(() => expect(running!.stderr()).toContain(report));
+        const restarted = clientOf(running, PREVIEW);
+        expect(await missing(restarted, [...users, ...answered])).toStrictEqual([deleted, damaged]);
+        expect(
+          await verifyWithJwks(running.connectionString.slice("endpoint=".length, running.connectionString.indexOf("/;")), token),
+        ).toBe(true);
+        expect((await restarted.getUser(issued!)).lastTokenIssuedAt).toEqual(expect.any(Date));
+        await kill(running);
+        running = undefined;
+
+        const emulator = await startEmulator({ dataDir: dir, accessKey: ACCESS_KEY });
+        try {
+          expect(emulator.identity(revoked!)?.revokedAt).toEqual(expect.any(Number));
+          expect(emulator.identity(users[0]!)?.customId).toBe("user-0");
+          expect(emulator.identity(damaged!)).toBeUndefined();
+        } finally {
+          await emulator.close();
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("prints, after a restart without --access-key, a connection string with the same key", { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "acs-identity-key-"));
+    try {
+      running = await startChild(dir, false);
+      const first = running.connectionString;
+      const user = (await clientOf(running).createUser()).communicationUserId;
+      await kill(running);
+      running = await startChild(dir, false);
+      expect(running.connectionString.split(";")[1]).toBe(first.split(";")[1]);
+      const endpoint = running.connectionString.split(";")[0]!;
+      const firstKeyClient = new CommunicationIdentityClient(`${endpoint};${first.split(";")[1]!}`, { retryOptions: { maxRetries: 0 } });
+      expect(await missing(firstKeyClient, [user])).toStrictEqual([]);
+      await kill(running);
+      running = undefined;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
