@@ -1,4 +1,4 @@
-import { createPrivateKey, createVerify } from "node:crypto";
+import { createPrivateKey, createVerify, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
 import { createTokenMinter, formatExpiresOn, signingKeyFor, type TokenMinter } from "../../src/emulator/tokens.js";
@@ -7,6 +7,14 @@ import { createIdentity, decodeJwt, identityPath, send, signedSend, verifyWithJw
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const ISSUED = Date.UTC(2024, 0, 1, 0, 0, 0, 500);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The JWKS document of one RSA public key, as a resource server reads it. */
+function expectedJwks(publicKey: KeyObject, keyId: string): unknown {
+  const { n } = publicKey.export({ format: "jwk" });
+  return {
+    keys: [{ kty: "RSA", n, e: "AQAB", kid: keyId, x5t: Buffer.from(keyId, "hex").toString("base64url"), use: "sig", alg: "RS256" }],
+  };
+}
 
 describe("tokens", () => {
   let minter: TokenMinter;
@@ -81,20 +89,7 @@ describe("tokens", () => {
     const copy = await createTokenMinter({ resourceId: RESOURCE, resourceLocation: "unitedstates", privateKey: createPrivateKey(pem) });
     try {
       expect(copy.keyId).toBe(again.keyId);
-      const { n } = again.publicKey.export({ format: "jwk" });
-      expect(again.jwks).toStrictEqual({
-        keys: [
-          {
-            kty: "RSA",
-            n,
-            e: "AQAB",
-            kid: again.keyId,
-            x5t: Buffer.from(again.keyId, "hex").toString("base64url"),
-            use: "sig",
-            alg: "RS256",
-          },
-        ],
-      });
+      expect(again.jwks).toStrictEqual(expectedJwks(again.publicKey, again.keyId));
     } finally {
       await again.close();
       await copy.close();
@@ -138,20 +133,7 @@ describe("tokens over HTTP", () => {
       expect(response.status).toBe(200);
       expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
       expect(response.headers["cache-control"]).toBe("public, max-age=3600");
-      const { n } = emulator.tokenPublicKey.export({ format: "jwk" });
-      expect(response.json).toStrictEqual({
-        keys: [
-          {
-            kty: "RSA",
-            n,
-            e: "AQAB",
-            kid: emulator.tokenKeyId,
-            x5t: Buffer.from(emulator.tokenKeyId, "hex").toString("base64url"),
-            use: "sig",
-            alg: "RS256",
-          },
-        ],
-      });
+      expect(response.json).toStrictEqual(expectedJwks(emulator.tokenPublicKey, emulator.tokenKeyId));
       expect((await send(emulator.endpoint, { method: "POST", path: "/.well-known/jwks.json" })).status).toBe(404);
     } finally {
       await emulator.close();
