@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ServiceError } from "./errors.js";
-import { checkEvent, damageReport, Journal, resourceOf, type JournalEvent } from "./journal.js";
+import { checkEvent, damageReport, Journal, resourceOf, type JournalEvent, type OpenedJournal } from "./journal.js";
 import { DEFAULT_REPEATABILITY_LIMITS } from "./repeatability.js";
 import type { IdentityRecord } from "./types.js";
 
@@ -72,7 +72,7 @@ export class IdentityStore {
     }
   }
 
-  static async #replay(opened: Awaited<ReturnType<typeof Journal.open>>, wanted: string | undefined): Promise<IdentityStore> {
+  static async #replay(opened: OpenedJournal, wanted: string | undefined): Promise<IdentityStore> {
     const { journal, lines, path } = opened;
     const stored = resourceOf(lines);
     if (stored !== undefined && wanted !== undefined && stored !== wanted) {
