@@ -294,7 +294,10 @@ describe("a full disk", () => {
     "acknowledges only what it kept, changes nothing on a failed write, and recovers once space is freed",
     { timeout: 60_000 },
     async (context) => {
-      if (refused !== undefined) context.skip(refused);
+      if (refused !== undefined) {
+        console.warn(`Skipped: ${refused}.`);
+        context.skip(refused);
+      }
       const filler = join(disk, "filler");
       await writeFile(filler, Buffer.alloc(8192, 1));
       let emulator = (open = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY }));
