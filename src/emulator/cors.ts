@@ -6,7 +6,7 @@
  * (with `allowBearer`, any bearer token mints tokens).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { isIP } from "node:net";
+import { isLoopbackHost } from "../endpoint.js";
 import type { Reply } from "./reply.js";
 
 /** Request headers a page may send; the signing headers must be among them. */
@@ -67,10 +67,8 @@ function exactOrigins(origins: readonly string[]): (origin: string) => boolean {
 
 /** An `Origin` of a page served from this machine. */
 function isLoopbackOrigin(origin: string): boolean {
-  const hostname = parseOrigin(origin)?.hostname;
-  return (
-    hostname === "localhost" || hostname === "[::1]" || (hostname !== undefined && isIP(hostname) === 4 && hostname.startsWith("127."))
-  );
+  const url = parseOrigin(origin);
+  return url !== undefined && isLoopbackHost(url.hostname);
 }
 
 /** The URL of an http(s) origin written as browsers send it, or `undefined`. */
