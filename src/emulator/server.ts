@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
 import type { CorsHeaders } from "./cors.js";
 import { ServiceError, toServiceError } from "./errors.js";
 import type { IncomingRequest, Outcome } from "./pipeline.js";
@@ -57,8 +56,14 @@ export async function listen(
   server.on("clientError", answerClientError);
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
   // service's error shape and headers instead.
-  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
-    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true, cors);
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    send(
+      res,
+      errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")),
+      true,
+      clientRequestIdOf(req),
+      cors,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -95,13 +100,13 @@ async function answer(
       req.socket.destroy();
       return;
     }
-    send(res, outcome.reply, closing(), cors);
+    send(res, outcome.reply, closing(), clientRequestIdOf(req), cors);
   } catch (thrown) {
     // The client went away (an aborted upload): nobody is left to answer.
     if (req.socket.destroyed) return;
     const error = toServiceError(thrown);
     // An unread body stays on the socket; the connection cannot be reused after a 413.
-    send(res, errorReply(error), closing() || error.status === 413, cors);
+    send(res, errorReply(error), closing() || error.status === 413, clientRequestIdOf(req), cors);
   }
 }
 
@@ -130,29 +135,44 @@ function tooLarge(): ServiceError {
   return new ServiceError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
 }
 
-/** The headers of every response. */
-function commonHeaders(): Record<string, string> {
+/**
+ * The headers of every response: a correlation vector and the echo of the request's
+ * `x-ms-client-request-id` (the service echoes it on every answer, errors included).
+ */
+function commonHeaders(clientRequestId: string | undefined): Record<string, string> {
   return {
     "ms-cv": correlationVector(),
-    "api-supported-versions": API_SUPPORTED_VERSIONS_HEADER,
+    ...(clientRequestId === undefined ? {} : { "x-ms-client-request-id": clientRequestId }),
   };
 }
 
-function send(res: ServerResponse, reply: Reply, closeConnection: boolean, cors: CorsHeaders): void {
+/** The request's `x-ms-client-request-id`, when it sent exactly one. */
+function clientRequestIdOf(req: IncomingMessage): string | undefined {
+  const value = req.headers["x-ms-client-request-id"];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Sends an answer, with the CORS headers for the request's `Origin`. */
+function send(res: ServerResponse, reply: Reply, closeConnection: boolean, clientRequestId: string | undefined, cors: CorsHeaders): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(reply.status, { ...cors(res.req.headers.origin), ...responseHeaders(reply, closeConnection) });
+  res.writeHead(reply.status, { ...cors(res.req.headers.origin), ...responseHeaders(reply, closeConnection, clientRequestId) });
   res.end(reply.body);
 }
 
-/** Every header of an answer: the common ones, the reply's own, and those of its JSON body. */
-function responseHeaders(reply: Reply, closeConnection: boolean): Record<string, string> {
-  const headers: Record<string, string> = { ...commonHeaders(), ...reply.headers };
+/**
+ * Every header of an answer: the common ones, the reply's own, and those of its JSON body. As
+ * recorded, success bodies are `application/json; charset=utf-8` (200s with `Accept-Ranges:
+ * bytes`) and error bodies plain `application/json`.
+ */
+function responseHeaders(reply: Reply, closeConnection: boolean, clientRequestId?: string): Record<string, string> {
+  const headers: Record<string, string> = { ...commonHeaders(clientRequestId), ...reply.headers };
   if (reply.body !== undefined) {
-    headers["content-type"] = "application/json; charset=utf-8";
+    headers["content-type"] = reply.status >= 400 ? "application/json" : "application/json; charset=utf-8";
     headers["content-length"] = String(Buffer.byteLength(reply.body));
+    if (reply.status === 200) headers["accept-ranges"] = "bytes";
   }
   if (closeConnection) headers.connection = "close";
   return headers;

@@ -111,7 +111,7 @@ export class IdentityStore {
     if (pending !== undefined) {
       const earlier = await pending.catch(() => undefined);
       // The earlier create failed and changed nothing: this one tries on its own.
-      return earlier ? this.#reuse(earlier, at, issuesToken) : this.create(customId, at, requestId, issuesToken);
+      return earlier ? this.#reuse(this.get(earlier.id) ?? earlier, at, issuesToken) : this.create(customId, at, requestId, issuesToken);
     }
     const earlier = requestId === undefined ? undefined : this.#byRequestId.get(requestId)?.id;
     const existing = [earlier, customId === undefined ? undefined : this.#byCustomId.get(customId)].find(
@@ -127,9 +127,11 @@ export class IdentityStore {
       ...(customId === undefined ? {} : { customId }),
       ...(requestId === undefined ? {} : { requestId }),
     };
-    const creating = this.#commit(event, ...(issuesToken ? [{ op: "issue", id: event.id, at } as const] : [])).then(() =>
-      this.#snapshot(this.#live.get(event.id)!),
-    );
+    // The new identity as it was before this request's token, which has none.
+    const creating = this.#commit(event, ...(issuesToken ? [{ op: "issue", id: event.id, at } as const] : [])).then(() => {
+      const { lastTokenIssuedAt: _token, ...created } = this.#live.get(event.id)!;
+      return this.#snapshot(created);
+    });
     for (const key of keys) this.#creating.set(key, creating);
     try {
       return await creating;
