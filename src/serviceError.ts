@@ -29,7 +29,10 @@ function errorBody(text: string | null | undefined): ServiceErrorDetails["error"
 }
 
 function hintFor(response: PipelineResponse, now: number, serviceAnswered: boolean): string {
-  const skew = clockSkewOf(response, now);
+  // A Microsoft Entra token is checked against the service's clock alone, so skew and keys are
+  // hints for signed requests only.
+  const bearer = response.request.headers.get("authorization")?.startsWith("Bearer ") ?? false;
+  const skew = bearer ? undefined : clockSkewOf(response, now);
   if (skew !== undefined) {
     const minutes = Math.round(Math.abs(skew) / 60_000);
     return (
@@ -39,6 +42,12 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
   }
   if (response.status === 401 && response.request.url.includes("/teamsUser/")) {
     return " Check that teamsUserAadToken is a current Microsoft Entra access token of the Teams user, issued for Communication Services.";
+  }
+  if (response.status === 401 && bearer) {
+    return (
+      " Check that the TokenCredential signs in to the tenant of this endpoint's resource, that its identity has a role on the resource" +
+      " (such as Contributor), and that the user exists and was not deleted."
+    );
   }
   if (response.status === 401) {
     return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
@@ -53,7 +62,8 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
 
 /**
  * A `RestError` for a response the operation did not expect: the service's message and code when
- * the body has them, else the status, plus a hint for 401 (keys, clock) and 404 (endpoint).
+ * the body has them, else the status, plus a hint for 401 (keys and clock, or the Entra credential's
+ * tenant and role) and 404 (endpoint).
  */
 export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
   const error = errorBody(response.bodyAsText);
