@@ -25,7 +25,12 @@ export interface Deadline {
  *
  * @param onAbort - called once when the signal or the deadline, not the promise, decides the outcome.
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignalLike | undefined, onAbort?: () => void, deadline?: Deadline): Promise<T> {
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignalLike | undefined,
+  onAbort?: () => void,
+  deadline?: Deadline,
+): Promise<T> {
   if (!signal && !deadline) return promise;
   if (signal?.aborted) {
     onAbort?.();

@@ -42,7 +42,9 @@ const ALLOWED_HEADERS = [
  *
  * @param options - more header names and query parameters whose values may be shown.
  */
-export function identityLogPolicy(options: Pick<LogPolicyOptions, "additionalAllowedHeaderNames" | "additionalAllowedQueryParameters"> = {}): PipelinePolicy {
+export function identityLogPolicy(
+  options: Pick<LogPolicyOptions, "additionalAllowedHeaderNames" | "additionalAllowedQueryParameters"> = {},
+): PipelinePolicy {
   const headerNames = new Set([...ALLOWED_HEADERS, ...(options.additionalAllowedHeaderNames ?? []).map((name) => name.toLowerCase())]);
   const queryNames = new Set(["api-version", ...(options.additionalAllowedQueryParameters ?? []).map((name) => name.toLowerCase())]);
 
@@ -76,7 +78,9 @@ export function identityLogPolicy(options: Pick<LogPolicyOptions, "additionalAll
         return response;
       } catch (error) {
         const { name, code } = error as { name?: unknown; code?: unknown };
-        log(`Request ${request.requestId} failed in ${Date.now() - start} ms: ${String(name)}${typeof code === "string" ? ` ${code}` : ""}`);
+        log(
+          `Request ${request.requestId} failed in ${Date.now() - start} ms: ${String(name)}${typeof code === "string" ? ` ${code}` : ""}`,
+        );
         throw error;
       }
     },

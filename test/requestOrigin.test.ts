@@ -61,7 +61,9 @@ function credentialHeaders(request: Received): Record<string, string | undefined
 // POST (as a GET), 307 for both; 308 for neither.
 const FOLLOWED: Record<number, string[]> = { 301: ["GET"], 302: ["GET"], 303: ["POST"], 307: ["GET", "POST"], 308: [] };
 const CASES = [301, 302, 303, 307, 308].flatMap((status) =>
-  ["key", "token"].flatMap((auth) => ["GET", "POST"].map((method) => ({ status, auth, method, followed: FOLLOWED[status]!.includes(method) }))),
+  ["key", "token"].flatMap((auth) =>
+    ["GET", "POST"].map((method) => ({ status, auth, method, followed: FOLLOWED[status]!.includes(method) })),
+  ),
 );
 
 describe("credentials stay with the client's origin", () => {
