@@ -46,7 +46,10 @@ export async function startRecordingServer(answer: (request: Received, response:
   };
 }
 
-/** Answers with a JSON body. */
+/** Answers with a JSON body, with its length (not chunked). */
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  response
+    .writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), ...headers })
+    .end(text);
 }
