@@ -7,7 +7,10 @@ import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { identityLogPolicy } from "../src/logPolicy.js";
 import { json, startRecordingServer, type Received, type RecordingServer } from "./helpers/recordingServer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -137,5 +140,46 @@ describe("the request log, from a client process with a proxy password and a TLS
     );
     const shown = lines.map((line) => line.replace(/ in \d+ ms /, " in <n> ms "));
     expect(shown).toStrictEqual(expectedLines(target.received[0]!));
+  });
+});
+
+describe("identityLogPolicy", () => {
+  const lines: string[] = [];
+  const previousLog = AzureLogger.log;
+  let previousLevel: AzureLogLevel | undefined;
+  beforeAll(() => {
+    previousLevel = getLogLevel();
+    setLogLevel("info");
+    AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
+  });
+  afterAll(() => {
+    AzureLogger.log = previousLog;
+    setLogLevel(previousLevel);
+  });
+
+  it("drops user info, redacts unlisted query and header values, shows the listed ones, and names a failure by name and code only", async () => {
+    const policy = identityLogPolicy({ additionalAllowedHeaderNames: ["X-Shown"], additionalAllowedQueryParameters: ["shown"] });
+    const request = createPipelineRequest({
+      url: "https://user:pw@contoso.communication.azure.com/identities?api-version=2023-10-01&shown=1&hidden=secret-value",
+      headers: createHttpHeaders({ "X-Shown": "a", "X-Hidden": "secret-header", Accept: "application/json" }),
+    });
+    await policy.sendRequest(request, async (r) => ({
+      request: r,
+      status: 204,
+      headers: createHttpHeaders({ "ms-cv": "cv.1", "set-cookie": "c=secret" }),
+    }));
+    await expect(
+      policy.sendRequest(request, () =>
+        Promise.reject(new RestError("connect ECONNREFUSED http://user:pw@proxy", { code: "ECONNREFUSED" })),
+      ),
+    ).rejects.toThrow("ECONNREFUSED");
+    const id = request.requestId;
+    const requestLine = `azure:acs-identity:info Request ${id}: GET https://contoso.communication.azure.com/identities?api-version=2023-10-01&shown=1&hidden=REDACTED {"accept":"application/json","x-hidden":"REDACTED","x-shown":"a"}`;
+    expect(lines.map((line) => line.replace(/ in \d+ ms/, " in <n> ms"))).toStrictEqual([
+      requestLine,
+      `azure:acs-identity:info Response ${id}: 204 in <n> ms {"ms-cv":"cv.1","set-cookie":"REDACTED"}`,
+      requestLine,
+      `azure:acs-identity:info Request ${id} failed in <n> ms: RestError ECONNREFUSED`,
+    ]);
   });
 });
