@@ -50,24 +50,26 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
     const controller = new AbortController();
     let settled = false;
     let fail!: (error: Error) => void;
-    const options: GetTokenOptions = { abortSignal: controller.signal, requestOptions: { timeout: timeoutMs } };
     const promise = new Promise<AccessToken>((resolve, reject) => {
       fail = reject;
+      const options: GetTokenOptions = { abortSignal: controller.signal, requestOptions: { timeout: timeoutMs } };
       credential.getToken(COMMUNICATION_SCOPE, options).then((token) => (token ? resolve(token) : reject(new Error(NO_TOKEN))), reject);
     });
-    const limit = setTimeout(
-      () => fetch.abandon(new Error(`The TokenCredential gave no token within ${fetchLimitMs} ms; the next request asks it again.`)),
-      fetchLimitMs,
-    );
     const fetch: Fetch = {
       promise,
       waiters: 0,
       abandon(error) {
         if (settled) return;
+        // At once, so that no call joins a fetch that is being given up.
+        if (current === fetch) current = undefined;
         controller.abort();
         fail(error);
       },
     };
+    const limit = setTimeout(
+      () => fetch.abandon(new Error(`No token from the TokenCredential within ${fetchLimitMs} ms; the next request asks again.`)),
+      fetchLimitMs,
+    );
     // Also marks the rejection as handled when every waiter has already gone.
     const end = (): void => {
       settled = true;
@@ -84,14 +86,15 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
     const timeout = request.timeout > 0 ? request.timeout : undefined;
     const fetch = (current ??= startFetch(Math.min(timeout ?? fetchLimitMs, fetchLimitMs)));
     const deadline: Deadline | undefined = timeout
-      ? { ms: timeout, message: `The TokenCredential gave no token within the request's timeout of ${timeout} ms.` }
+      ? { ms: timeout, message: `No token from the TokenCredential within the request's timeout (${timeout} ms).` }
       : undefined;
     fetch.waiters++;
     try {
       cached = await raceAbort(fetch.promise, request.abortSignal, undefined, deadline);
       return cached.token;
     } finally {
-      if (--fetch.waiters === 0) fetch.abandon(abortError("Every request waiting for this token gave up."));
+      // Every call waiting for it gave up.
+      if (--fetch.waiters === 0) fetch.abandon(abortError());
     }
   }
 
@@ -121,7 +124,8 @@ function assertTokenMayTravel(url: string): void {
   const { protocol, hostname, origin } = new URL(url);
   if (protocol === "http:" && isLoopbackHost(hostname)) return;
   throw new TypeError(
-    `A Microsoft Entra token is sent only over https (or plain http to a loopback host, where the emulator runs), not to ${origin}, ` +
-      `whatever allowInsecureConnection says: anyone on the network could read it. Use the resource's https endpoint, ${ENDPOINT_FORMAT}.`,
+    `Refused to send a Microsoft Entra token over plain http to ${origin}, where anyone on the network could read it; ` +
+      "allowInsecureConnection does not change that. Tokens go over https, or plain http to a loopback host (the emulator): " +
+      `use ${ENDPOINT_FORMAT}.`,
   );
 }

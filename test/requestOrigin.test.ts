@@ -38,10 +38,15 @@ beforeEach(() => {
 const tokenCredential: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const credentials: Record<string, KeyCredential | TokenCredential> = { key: new AzureKeyCredential(KEY), token: tokenCredential };
 
+// The pipeline (ts-http-runtime 0.3) honours this option, though core-rest-pipeline 1.22's
+// RedirectPolicyOptions type does not declare it yet: passed as a variable, as JavaScript would
+// (maxRetries, the default, makes it share a property with the declared type).
+const followCrossOrigin = { maxRetries: 20, allowCrossOriginRedirects: true };
+
 function clientWith(auth: string): CommunicationIdentityClient {
   return new CommunicationIdentityClient(origin.origin, credentials[auth]!, {
     apiVersion: "2025-03-02-preview",
-    redirectOptions: { allowCrossOriginRedirects: true },
+    redirectOptions: followCrossOrigin,
     retryOptions: { maxRetries: 0 },
   });
 }

@@ -132,7 +132,7 @@ describe("a TokenCredential that hangs, against the emulator", () => {
     const { error, afterMs } = await rejectionOf(clientWith(credential).createUser({ requestOptions: { timeout: 100 } }), () => started);
     expect([error.name, error.message]).toStrictEqual([
       "AbortError",
-      "The TokenCredential gave no token within the request's timeout of 100 ms.",
+      "No token from the TokenCredential within the request's timeout (100 ms).",
     ]);
     expect(afterMs).toBeGreaterThanOrEqual(99);
     expect(afterMs).toBeLessThan(150);
@@ -197,7 +197,7 @@ describe("a TokenCredential that hangs, against the emulator", () => {
     const { error, afterMs } = await rejectionOf(create(), () => started);
     expect([error.name, error.message]).toStrictEqual([
       "Error",
-      "The TokenCredential gave no token within 100 ms; the next request asks it again.",
+      "No token from the TokenCredential within 100 ms; the next request asks again.",
     ]);
     expect(afterMs).toBeGreaterThanOrEqual(99);
     expect(afterMs).toBeLessThan(150);
@@ -219,11 +219,12 @@ describe("Bearer tokens over plain http", () => {
     async (endpoint) => {
       const tokens = credential();
       const client = new CommunicationIdentityClient(endpoint, tokens, { allowInsecureConnection: true, httpClient: noHttp });
-      const error = await client.createUser().catch((caught: Error) => caught);
+      const error = (await client.createUser().catch((caught: unknown) => caught)) as Error;
       expect([error.name, error.message]).toStrictEqual([
         "TypeError",
-        `A Microsoft Entra token is sent only over https (or plain http to a loopback host, where the emulator runs), not to ${new URL(endpoint).origin}, ` +
-          "whatever allowInsecureConnection says: anyone on the network could read it. Use the resource's https endpoint, https://<resource>.communication.azure.com.",
+        `Refused to send a Microsoft Entra token over plain http to ${new URL(endpoint).origin}, where anyone on the network could read it; ` +
+          "allowInsecureConnection does not change that. Tokens go over https, or plain http to a loopback host (the emulator): " +
+          "use https://<resource>.communication.azure.com.",
       ]);
       expect(tokens.calls).toHaveLength(0);
     },
@@ -246,10 +247,9 @@ describe("Bearer tokens over plain http", () => {
     const emulator = await startEmulator({ allowBearer: true });
     try {
       const client = new CommunicationIdentityClient(emulator.endpoint, credential());
-      const error = await client
-        .issueToken(`8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, ["chat"])
-        .catch((caught: Error) => caught);
-      expect([(error as RestError).statusCode, error.message]).toStrictEqual([
+      const unknown = `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`;
+      const error = (await client.issueToken(unknown, ["chat"]).catch((caught: unknown) => caught)) as RestError;
+      expect([error.statusCode, error.message]).toStrictEqual([
         401,
         "The identity does not exist in this resource, or was deleted. Check that the TokenCredential signs in to the tenant of this endpoint's resource, " +
           "that its identity has a role on the resource (such as Contributor), and that the user exists and was not deleted.",
