@@ -93,7 +93,7 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
       cached = await raceAbort(fetch.promise, request.abortSignal, undefined, deadline);
       return cached.token;
     } finally {
-      // Every call waiting for it gave up.
+      // The last waiter leaving a fetch that has not settled means every waiter gave up: abort getToken.
       if (--fetch.waiters === 0) fetch.abandon(abortError());
     }
   }
