@@ -12,6 +12,8 @@ const USER = "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000
 let origin: RecordingServer;
 /** Another port on the same host: another origin, which must get no credential. */
 let elsewhere: RecordingServer;
+/** How many of its next answers `elsewhere` throttles (503 with Retry-After: 0). */
+let throttled = 0;
 let redirect: { status: number; sameOrigin: boolean };
 
 function serve(request: Received, response: Parameters<typeof json>[0]): void {
@@ -20,7 +22,10 @@ function serve(request: Received, response: Parameters<typeof json>[0]): void {
 }
 
 beforeAll(async () => {
-  elsewhere = await startRecordingServer(serve);
+  elsewhere = await startRecordingServer((request, response) => {
+    if (throttled-- > 0) return json(response, 503, {}, { "retry-after": "0" });
+    serve(request, response);
+  });
   origin = await startRecordingServer((request, response) => {
     if (request.url.startsWith("/moved/")) return serve(request, response);
     const location = redirect.sameOrigin ? `/moved${request.url}` : `${elsewhere.origin}${request.url}`;
@@ -33,6 +38,7 @@ afterAll(async () => {
 beforeEach(() => {
   origin.received.length = 0;
   elsewhere.received.length = 0;
+  throttled = 0;
 });
 
 const tokenCredential: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
@@ -103,4 +109,15 @@ describe("credentials stay with the client's origin", () => {
       expect(moved.headers.authorization).toBe(expected);
     },
   );
+
+  it.each(["key", "token"])("a retry of a request that a redirect took elsewhere stays unsigned (%s auth)", async (auth) => {
+    redirect = { status: 307, sameOrigin: false };
+    throttled = 1;
+    const client = new CommunicationIdentityClient(origin.origin, credentials[auth]!, {
+      redirectOptions: followCrossOrigin,
+      retryOptions: { maxRetries: 1, retryDelayInMs: 1 },
+    });
+    expect(await client.createUser()).toStrictEqual({ communicationUserId: USER });
+    expect(elsewhere.received.map((r) => r.headers.authorization)).toStrictEqual([undefined, undefined]);
+  });
 });
