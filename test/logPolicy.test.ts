@@ -28,7 +28,7 @@ const RESPONSE_HEADERS = { date: "Mon, 01 Jan 2024 00:00:00 GMT", "ms-cv": "cv.l
 
 /** The service: answers a create. */
 let target: RecordingServer;
-/** An HTTP proxy that wants Basic credentials and forwards absolute-form requests to their URL. */
+/** An HTTP proxy: records the credentials it is given and forwards absolute-form requests to their URL. */
 let proxy: RecordingServer;
 
 beforeAll(async () => {
