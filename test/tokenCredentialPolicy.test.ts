@@ -243,16 +243,17 @@ describe("Bearer tokens over plain http", () => {
     },
   );
 
-  it("a 401 says what to check for an Entra credential, not the access key", async () => {
-    const emulator = await startEmulator({ allowBearer: true });
+  it("a 401 Denied says what to check for an Entra credential, not the access key", async () => {
+    // Without allowBearer the emulator denies every bearer token, as the service denies an identity without a role.
+    const emulator = await startEmulator();
     try {
-      const client = new CommunicationIdentityClient(emulator.endpoint, credential());
-      const unknown = `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`;
-      const error = (await client.issueToken(unknown, ["chat"]).catch((caught: unknown) => caught)) as RestError;
-      expect([error.statusCode, error.message]).toStrictEqual([
+      const client = new CommunicationIdentityClient(emulator.endpoint, credential(), { retryOptions: { maxRetries: 0 } });
+      const error = (await client.createUser().catch((caught: unknown) => caught)) as RestError;
+      expect([error.statusCode, error.code, error.message]).toStrictEqual([
         401,
-        "The identity does not exist in this resource, or was deleted. Check that the TokenCredential signs in to the tenant of this endpoint's resource, " +
-          "that its identity has a role on the resource (such as Contributor), and that the user exists and was not deleted.",
+        "Denied",
+        "Denied by the resource provider. Check that the TokenCredential signs in to the tenant of this endpoint's resource, " +
+          "and that its identity has a role on the resource (such as Contributor).",
       ]);
     } finally {
       await emulator.close();
