@@ -12,9 +12,11 @@ const REFRESH_MARGIN_MS = 2 * 60 * 1000;
 
 /**
  * How long one `getToken` may run before it is given up: its waiting calls reject, and the next
- * call asks the credential again. Calls with `requestOptions.timeout` give up sooner, each on its own.
+ * call asks the credential again. Two minutes: far beyond a managed identity or the Azure CLI, and
+ * enough for most interactive or device-code sign-ins. Calls with `requestOptions.timeout` give up
+ * sooner, each on its own.
  */
-export const TOKEN_FETCH_LIMIT_MS = 60_000;
+export const TOKEN_FETCH_LIMIT_MS = 120_000;
 
 /** One `getToken` in flight, shared by the calls waiting for it. */
 interface Fetch {
