@@ -12,7 +12,7 @@
  *   known to honour `Repeatability-Request-ID`; otherwise a retry could mint a second identity, so
  *   the error or answer is returned, saying so. Throttling (429, 503 with `Retry-After`) means the
  *   request was not done, so it is retried in every case.
- * - An abort or timeout is never retried.
+ * - An abort or timeout is never retried, nor a refused server certificate (see `certificateError.ts`).
  *
  * The loop is written here rather than taken from the pipeline's generic `retryPolicy`: it is a
  * dozen lines, and the browser bundle is smaller without the generic one.
@@ -29,6 +29,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { AbortSignalLike } from "./models.js";
 import { abortError } from "./abort.js";
+import { certificateError } from "./certificateError.js";
 import { logger } from "./logger.js";
 
 /** Defaults chosen for a login path: a few quick tries rather than a minute of waiting. */
@@ -163,6 +164,8 @@ export function identityRetryPolicy(options: PipelineRetryOptions = {}): Pipelin
         } catch (caught) {
           if (!isRestError(caught)) throw caught;
           error = caught;
+          const permanent = certificateError(error);
+          if (permanent) throw permanent;
         }
         if (request.abortSignal?.aborted) throw abortError();
         const decision = retryCount < maxRetries ? decide(response, error, retryCount, delays) : undefined;

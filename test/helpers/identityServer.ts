@@ -13,6 +13,8 @@ export const TEST_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg
 export type Handling = "answer" | "drop";
 
 export interface IdentityServer {
+  /** `http://127.0.0.1:<port>` or `https://...`. */
+  origin: string;
   /** `endpoint=<origin>/;accesskey=...`, for `new CommunicationIdentityClient(...)`. */
   connectionString: string;
   /** TCP connections accepted so far (for HTTPS: before the handshake, so a refused certificate counts too). */
@@ -63,6 +65,7 @@ export async function startIdentityServer(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    origin,
     connectionString: `endpoint=${origin}/;accesskey=${TEST_KEY}`,
     get connections() {
       return connections;
