@@ -1,12 +1,14 @@
 /**
  * A server certificate this machine refused. It is permanent (retrying meets the same
- * certificate) and nothing was sent (the TLS handshake comes before the request), so the retry
- * policy fails at once with this error, which says what to check, and never calls a create's
- * outcome unknown.
+ * certificate) and nothing was sent (the TLS handshake comes before the request), so the call
+ * fails at once with an error that says what to check, and a create never calls its outcome
+ * unknown. Node.js only: a browser's fetch reports no certificate codes (`nodePolicies.ts` adds
+ * the policy, so this stays out of browser bundles).
  *
  * @internal
  */
-import { RestError } from "@azure/core-rest-pipeline";
+import { isRestError, RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
+import { markPermanent } from "./retryPolicy.js";
 
 /** Node.js's codes for a refused certificate: OpenSSL's verification results and Node's host name check. */
 const CERTIFICATE_CODES = new Set([
@@ -63,3 +65,21 @@ export function certificateError(error: RestError): RestError | undefined {
     { code, request: error.request },
   );
 }
+
+/**
+ * Per attempt, between the retry policy and the transport: turns a refused certificate into
+ * {@link certificateError}'s error, marked so that the retry policy throws it at once.
+ */
+export const certificateErrorPolicy: PipelinePolicy = {
+  name: "certificateErrorPolicy",
+  async sendRequest(request, next) {
+    try {
+      return await next(request);
+    } catch (caught) {
+      const refused = isRestError(caught) ? certificateError(caught) : undefined;
+      if (!refused) throw caught;
+      markPermanent(refused);
+      throw refused;
+    }
+  },
+};

@@ -12,7 +12,8 @@
  *   known to honour `Repeatability-Request-ID`; otherwise a retry could mint a second identity, so
  *   the error or answer is returned, saying so. Throttling (429, 503 with `Retry-After`) means the
  *   request was not done, so it is retried in every case.
- * - An abort or timeout is never retried, nor a refused server certificate (see `certificateError.ts`).
+ * - An abort or timeout is never retried, nor an error marked permanent (a refused server
+ *   certificate: see `certificateError.ts`).
  *
  * The loop is written here rather than taken from the pipeline's generic `retryPolicy`: it is a
  * dozen lines, and the browser bundle is smaller without the generic one.
@@ -29,7 +30,6 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { AbortSignalLike } from "./models.js";
 import { abortError } from "./abort.js";
-import { certificateError } from "./certificateError.js";
 import { logger } from "./logger.js";
 
 /** Defaults chosen for a login path: a few quick tries rather than a minute of waiting. */
@@ -43,6 +43,7 @@ const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 const notRepeatable = new WeakSet<PipelineRequest>();
+const permanent = new WeakSet<RestError>();
 const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
 
 /**
@@ -51,6 +52,11 @@ const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
  */
 export function markNotRepeatable(request: PipelineRequest): void {
   notRepeatable.add(request);
+}
+
+/** Marks an error that no retry can mend, raised before anything was sent: it is thrown at once. */
+export function markPermanent(error: RestError): void {
+  permanent.add(error);
 }
 
 /** Whether {@link markNotRepeatable} marked the request. */
@@ -163,9 +169,8 @@ export function identityRetryPolicy(options: PipelineRetryOptions = {}): Pipelin
           response = await next(request);
         } catch (caught) {
           if (!isRestError(caught)) throw caught;
+          if (permanent.has(caught)) throw caught;
           error = caught;
-          const permanent = certificateError(error);
-          if (permanent) throw permanent;
         }
         if (request.abortSignal?.aborted) throw abortError();
         const decision = retryCount < maxRetries ? decide(response, error, retryCount, delays) : undefined;

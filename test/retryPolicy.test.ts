@@ -7,9 +7,9 @@ import {
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { identityRetryPolicy, markNotRepeatable, retryAfterMs } from "../src/retryPolicy.js";
+import { identityRetryPolicy, markNotRepeatable, markPermanent, retryAfterMs } from "../src/retryPolicy.js";
 
-type Outcome = { status: number; headers?: Record<string, string> } | { error: string };
+type Outcome = { status: number; headers?: Record<string, string> } | { error: string; permanent?: boolean };
 
 /** Sends one request through the retry policy against a scripted transport; returns the calls made. */
 async function run(outcomes: Outcome[], prepare: (request: PipelineRequest) => void = () => {}) {
@@ -17,7 +17,11 @@ async function run(outcomes: Outcome[], prepare: (request: PipelineRequest) => v
   const httpClient: HttpClient = {
     async sendRequest(request) {
       const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
-      if ("error" in outcome) throw new RestError(`socket ${outcome.error}`, { code: outcome.error, request });
+      if ("error" in outcome) {
+        const error = new RestError(`socket ${outcome.error}`, { code: outcome.error, request });
+        if (outcome.permanent) markPermanent(error);
+        throw error;
+      }
       return { request, status: outcome.status, headers: createHttpHeaders(outcome.headers) };
     },
   };
@@ -83,6 +87,15 @@ describe("identityRetryPolicy", () => {
       { status: 201 },
     ];
     expect(await run(throttled, markNotRepeatable)).toMatchObject({ calls: 3, status: 201 });
+  });
+
+  it("throws an error marked permanent at once, as it is", async () => {
+    const result = await run([{ error: "CERT_HAS_EXPIRED", permanent: true }, { status: 201 }]);
+    expect({ calls: result.calls, code: result.error?.code, message: result.error?.message }).toStrictEqual({
+      calls: 1,
+      code: "CERT_HAS_EXPIRED",
+      message: "socket CERT_HAS_EXPIRED",
+    });
   });
 
   it("repeats a create that never left the machine", async () => {
