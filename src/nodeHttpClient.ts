@@ -20,7 +20,7 @@
 // Default imports, looked up per request, so that interceptors that patch `http.request` (nock,
 // instrumentation) see these requests as they see the pipeline's.
 import { createHash } from "node:crypto";
-import http, { type Agent as HttpAgent, type ClientRequest, type IncomingMessage } from "node:http";
+import http, { type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import https, { type Agent as HttpsAgent } from "node:https";
 import {
   createDefaultHttpClient,
@@ -32,6 +32,7 @@ import {
   type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import { abortError } from "./abort.js";
+import { markStaleConnection } from "./retryPolicy.js";
 
 /** The process's shared pool: one keep-alive agent per protocol, and one per distinct TLS settings. */
 let httpAgent: HttpAgent | undefined;
@@ -82,8 +83,7 @@ function contentKey(settings: TlsSettings): string | undefined {
 /**
  * Creates the client. Its lean path handles requests with a string body or none and no streaming,
  * progress, Expect, Accept-Encoding, request overrides or disabled keep-alive; others go to the
- * pipeline's client, with the shared agent. A request on a kept-alive connection that the server
- * closed before answering is sent again at once (see {@link send}).
+ * pipeline's client, with the shared agent.
  */
 export function createNodeHttpClient(): HttpClient {
   return {
@@ -128,19 +128,13 @@ function isLean(request: PipelineRequest): boolean {
 }
 
 /**
- * Network errors that mean the server closed a kept-alive connection, if they come on a reused
+ * Network errors that mean the server closed a kept-alive connection, when they come on a reused
  * socket before any byte of the answer: "socket hang up" and a reset read have ECONNRESET, a
- * write into the closed socket EPIPE.
+ * write into the closed socket EPIPE. The retry policy sends such a request again at once
+ * (see `markStaleConnection`).
  */
-const STALE_SOCKET_CODES = new Set(["ECONNRESET", "EPIPE"]);
+const STALE_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
-/**
- * Sends the request, and sends it again at once on another connection when the kept-alive one it
- * went out on turns out closed by the server (its idle timeout ran out as the request arrived):
- * a server that closes an idle connection has not processed a request arriving on it, so this is
- * safe for every request, creates included. It ends: each resend takes another pooled connection
- * (the failed one is gone), and a new connection's failure is final.
- */
 function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Promise<PipelineResponse> {
   const signal = request.abortSignal;
   if (signal?.aborted) return Promise.reject(abortError("The operation was aborted. Request has already been canceled."));
@@ -150,7 +144,7 @@ function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Pr
     if (body && !request.headers.has("Content-Length")) headers["Content-Length"] = String(Buffer.byteLength(body));
     const options = { method: request.method, headers, agent };
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let current: ClientRequest;
+    let answered = false;
     const finish = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -159,27 +153,22 @@ function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Pr
       finish();
       reject(error);
     };
-    const attempt = (): void => {
-      let answered = false;
-      const req = (insecure ? http : https).request(request.url, options, (res) => {
-        answered = true;
-        readResponse(request, res, finish, resolve, fail);
-      });
-      current = req;
-      req.on("error", (error: NodeJS.ErrnoException) => {
-        if (!answered && req.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? "")) return attempt();
-        fail(
-          error.name === "AbortError" ? error : new RestError(error.message, { code: error.code ?? RestError.REQUEST_SEND_ERROR, request }),
-        );
-      });
-      req.end(body ?? undefined);
-    };
+    const req = (insecure ? http : https).request(request.url, options, (res) => {
+      answered = true;
+      readResponse(request, res, finish, resolve, fail);
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.name === "AbortError") return fail(error);
+      const failure = new RestError(error.message, { code: error.code ?? RestError.REQUEST_SEND_ERROR, request });
+      if (!answered && req.reusedSocket && STALE_CONNECTION_CODES.has(error.code ?? "")) markStaleConnection(failure);
+      fail(failure);
+    });
     function onAbort(): void {
-      current.destroy(abortError("The operation was aborted. Rejecting from abort signal callback while making request."));
+      req.destroy(abortError("The operation was aborted. Rejecting from abort signal callback while making request."));
     }
     signal?.addEventListener("abort", onAbort);
     if (request.timeout > 0) timer = setTimeout(onAbort, request.timeout);
-    attempt();
+    req.end(body ?? undefined);
   });
 }
 
