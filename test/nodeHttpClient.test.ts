@@ -191,6 +191,25 @@ describe("one connection pool per process", () => {
     for (const client of [...clients, ...clients]) await client.createUser();
     expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 8, connections: 3 });
   });
+  it("shares by content only what JSON can compare: settings holding functions share only as the same object", async () => {
+    const ca = tlsFixture("loopback");
+    server = await startIdentityServer(undefined, ca);
+    const settings = { ca, checkServerIdentity: () => undefined };
+    const clients = [settings, settings, { ca, checkServerIdentity: () => undefined }].map(
+      (tlsOptions) => new CommunicationIdentityClient(server.connectionString, { tlsOptions: tlsOptions as never }),
+    );
+    for (const client of clients) await client.createUser();
+    expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 3, connections: 2 });
+  });
+
+  it("lends the pool to the requests it leaves to the pipeline's client (here with Accept-Encoding)", async () => {
+    server = await startIdentityServer();
+    const requestOptions = { customHeaders: { "Accept-Encoding": "identity" } };
+    for (let i = 0; i < 10; i++) {
+      await new CommunicationIdentityClient(server.connectionString).createUser(i % 2 ? { requestOptions } : {});
+    }
+    expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 10, connections: 1 });
+  });
 });
 
 describe("a kept-alive connection the server has closed", () => {
