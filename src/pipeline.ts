@@ -5,11 +5,11 @@
  * @internal
  */
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
-import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
 import { addNodePolicies, userAgentPolicyFor } from "#nodePolicies";
 import { addTracingPolicy } from "#tracing";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
-import { logger } from "./logger.js";
+import { identityLogPolicy } from "./logPolicy.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
@@ -34,7 +34,7 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
-  pipeline.addPolicy(logPolicy({ logger: logger.info, ...options.loggingOptions }), { afterPhase: "Sign" });
+  pipeline.addPolicy(identityLogPolicy(options.loggingOptions), { afterPhase: "Sign" });
   addAdditionalPolicies(pipeline, options.additionalPolicies);
   return pipeline;
 }

@@ -1,4 +1,4 @@
-import type { HttpClient } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, type HttpClient } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import type { CommunicationUser, GetTokenForTeamsUserOptions, TokenScope } from "../src/models.js";
@@ -9,6 +9,28 @@ const USER = "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000
 
 type Call = (client: CommunicationIdentityClient) => Promise<unknown>;
 const bad = <T>(value: unknown) => value as T;
+
+/** `.` and `..` to every operation that takes a user, as a string and in a user object. */
+function dotIdCases(): Array<[string, Call, typeof RangeError, string]> {
+  const operations: Array<[string, (c: CommunicationIdentityClient, user: CommunicationUser | string) => Promise<unknown>]> = [
+    ["getUser", (c, user) => c.getUser(user)],
+    ["issueToken", (c, user) => c.issueToken(user, ["chat"])],
+    ["getToken", (c, user) => c.getToken(user, ["chat"])],
+    ["revokeTokens", (c, user) => c.revokeTokens(user)],
+    ["deleteUser", (c, user) => c.deleteUser(user)],
+  ];
+  return operations.flatMap(([name, operation]) =>
+    [".", ".."].flatMap((id): Array<[string, Call, typeof RangeError, string]> => {
+      const message =
+        `The user id "${id}" is not an id: in a URL it means a folder, and the request would go to another address. ` +
+        "Pass the communicationUserId that createUser returned (it starts with 8:acs:).";
+      return [
+        [`the user id "${id}" to ${name}`, (c) => operation(c, id), RangeError, message],
+        [`a user object with the id "${id}" to ${name}`, (c) => operation(c, { communicationUserId: id }), RangeError, message],
+      ];
+    }),
+  );
+}
 
 const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string]> = [
   ["an empty user id", (c) => c.issueToken("", ["chat"]), RangeError, "user id is empty"],
@@ -23,6 +45,7 @@ const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string]>
     "communicationUserId",
   ],
   ["a user object with an empty id", (c) => c.deleteUser({ communicationUserId: "" }), RangeError, "user id is empty"],
+  ...dotIdCases(),
   ["empty scopes", (c) => c.issueToken(USER, []), RangeError, "Scopes must not be empty"],
   ["scopes that are a string", (c) => c.issueToken(USER, bad<TokenScope[]>("chat")), TypeError, "array of strings"],
   ["undefined scopes", (c) => c.createUserAndToken(bad<TokenScope[]>(undefined)), TypeError, "array of strings"],
@@ -93,5 +116,20 @@ describe("bad arguments reject before any request", () => {
     expect((error as Error).message).not.toContain(KEY.slice(0, 12));
     expect((error as Error).message).not.toContain("secret-entra-signature");
     expect(sent).toBe(0);
+  });
+});
+
+describe("every other user id stays in its path segment", () => {
+  it.each(["...", ".a", "a/../..", "../x", "?api-version=x", "#x", "%2e%2e", "%2E", "a b"])("%s", async (id) => {
+    const paths: string[] = [];
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        paths.push(new URL(request.url).pathname);
+        return { request, status: 204, headers: createHttpHeaders() };
+      },
+    };
+    const client = new CommunicationIdentityClient(`endpoint=https://contoso.communication.azure.com/;accesskey=${KEY}`, { httpClient });
+    await client.revokeTokens(id);
+    expect(paths).toStrictEqual([`/identities/${encodeURIComponent(id)}/:revokeAccessTokens`]);
   });
 });
