@@ -70,12 +70,10 @@ function hintFor(response: PipelineResponse, now: number, error: ServiceErrorDet
 }
 
 /**
- * Reason phrases of the statuses that proxies, gateways and firewalls answer with a body of their
+ * Reason phrases of the statuses that proxies and gateways answer with a body of their
  * own (often HTML). Not read from the wire: HTTP/2 has none, and the pipeline keeps none.
  */
 const REASONS: Record<number, string> = {
-  403: "Forbidden",
-  404: "Not Found",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
