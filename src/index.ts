@@ -18,11 +18,13 @@ export {
   type TokenRefresher,
 } from "./autoRefreshingTokenCredential.js";
 export type { ServiceErrorDetails } from "./serviceError.js";
+export { KnownTokenScope, UnknownTokenScope } from "./tokenScope.js";
 export type {
   AbortSignalLike,
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
+  CommunicationUserDetail,
   CommunicationUserDetails,
   CommunicationUserToken,
   CreateUserAndTokenOptions,
@@ -37,6 +39,7 @@ export type {
   OperationRequestOptions,
   RevokeTokensOptions,
   TokenScope,
+  TokenScopeArgument,
 } from "./models.js";
 export { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";

@@ -9,8 +9,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { CommunicationIdentityClient } from "../communicationIdentityClient.js";
 import { inspectToken } from "../inspectToken.js";
-import type { CommunicationAccessToken, CommunicationUser } from "../models.js";
-import { CUSTOM_ID_API_VERSIONS } from "../validation.js";
+import type { CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
+import { CUSTOM_ID_API_VERSIONS } from "../apiVersions.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 /** The api-version that has custom ids and `get-user`. */
@@ -134,7 +134,8 @@ function identityCommand(spec: Spec): Command {
 }
 
 const str = (values: Values, name: string): string | undefined => (typeof values[name] === "string" ? values[name] : undefined);
-const scopesOf = (values: Values): string[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim());
+/** `--scopes` as the client takes them; the client refuses names the api-version does not know before sending. */
+const scopesOf = (values: Values): TokenScope[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim() as TokenScope);
 /** `--minutes` as a number; anything but decimal digits becomes NaN, which the client refuses. */
 function minutesOf(values: Values): number | undefined {
   const text = str(values, "minutes");

@@ -1,0 +1,35 @@
+/**
+ * What each REST api-version offers, in one place for the client's checks, the command line and
+ * the emulator, so that they agree.
+ *
+ * @internal
+ */
+import { KnownTokenScope } from "./tokenScope.js";
+
+/**
+ * The api-versions that document `customId` and `GET /identities/{id}`: the preview that
+ * introduced them, and 2025-06-30, whose published REST specification had them (with a
+ * `GetIdentity` example) before later revisions of the same file dropped them.
+ */
+export const CUSTOM_ID_API_VERSIONS: readonly string[] = ["2025-03-02-preview", "2025-06-30"];
+
+/** The first api-version with the `chat.join`, `chat.join.limited` and `voip.join` scopes. */
+export const JOIN_SCOPES_SINCE = "2023-10-01";
+
+const BASE_SCOPES: readonly string[] = [KnownTokenScope.Chat, KnownTokenScope.Voip];
+const ALL_SCOPES: readonly string[] = Object.values(KnownTokenScope);
+
+/** Whether `customId` and `GET /identities/{id}` exist in this api-version. */
+export function supportsCustomId(apiVersion: string): boolean {
+  return CUSTOM_ID_API_VERSIONS.includes(apiVersion);
+}
+
+/** Whether the join scopes exist in this api-version (dates compare as strings). */
+export function supportsJoinScopes(apiVersion: string): boolean {
+  return apiVersion >= JOIN_SCOPES_SINCE;
+}
+
+/** The scopes this api-version knows. */
+export function knownScopesFor(apiVersion: string): readonly string[] {
+  return supportsJoinScopes(apiVersion) ? ALL_SCOPES : BASE_SCOPES;
+}
