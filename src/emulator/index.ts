@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { isStandardBase64 } from "../signing.js";
+import { isBase64Key } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { FaultInjector } from "./faults.js";
 import { createPipeline } from "./pipeline.js";
@@ -86,8 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function checkOptions(options: EmulatorOptions, host: string, accessKey: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
-  if (accessKey === "" || !isStandardBase64(accessKey))
-    throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+  if (!isBase64Key(accessKey)) throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;
