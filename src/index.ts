@@ -15,6 +15,7 @@ export {
   AutoRefreshingTokenCredential,
   DEFAULT_REFRESH_MARGIN_MS,
   type AutoRefreshingTokenCredentialOptions,
+  type TokenInput,
   type TokenRefresher,
 } from "./autoRefreshingTokenCredential.js";
 export type { ServiceErrorDetails } from "./serviceError.js";
