@@ -4,8 +4,6 @@
  *
  * @internal
  */
-import { KnownTokenScope } from "./tokenScope.js";
-
 /**
  * The api-versions that document `customId` and `GET /identities/{id}`: the preview that
  * introduced them, and 2025-06-30, whose published REST specification had them (with a
@@ -16,8 +14,9 @@ export const CUSTOM_ID_API_VERSIONS: readonly string[] = ["2025-03-02-preview", 
 /** The first api-version with the `chat.join`, `chat.join.limited` and `voip.join` scopes. */
 export const JOIN_SCOPES_SINCE = "2023-10-01";
 
-const BASE_SCOPES: readonly string[] = [KnownTokenScope.Chat, KnownTokenScope.Voip];
-const ALL_SCOPES: readonly string[] = Object.values(KnownTokenScope);
+// Literals rather than KnownTokenScope's values, so that bundles of the client alone leave that constant out.
+const BASE_SCOPES: readonly string[] = ["chat", "voip"];
+const ALL_SCOPES: readonly string[] = [...BASE_SCOPES, "chat.join", "chat.join.limited", "voip.join"];
 
 /** Whether `customId` and `GET /identities/{id}` exist in this api-version. */
 export function supportsCustomId(apiVersion: string): boolean {

@@ -37,24 +37,10 @@ export type TokenScope = (typeof KnownTokenScope)[keyof typeof KnownTokenScope];
  * ```
  */
 export class UnknownTokenScope {
-  /** The scope's name, sent to the service unchanged. */
-  readonly name: string;
-
   /**
-   * @param name - the scope as the service names it.
-   * @throws TypeError when the name is not a non-empty string.
+   * @param name - the scope as the service names it; the client refuses an empty one before sending.
    */
-  constructor(name: string) {
-    if (typeof name !== "string" || name.trim() === "") {
-      throw new TypeError('UnknownTokenScope needs the scope\'s name, a non-empty string such as "chat.future".');
-    }
-    this.name = name;
-  }
-
-  /** The name, so that `JSON.stringify` writes the scope as the service expects. */
-  toJSON(): string {
-    return this.name;
-  }
+  constructor(readonly name: string) {}
 }
 
 /** What the scope parameters take: a known scope, or an {@link UnknownTokenScope} for one the types do not list. */

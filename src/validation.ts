@@ -25,12 +25,11 @@ export const VALIDATION_ERROR: ServiceAnswer = { statusCode: 400, code: "Validat
 export const INVALID_ACCESS_TOKEN: ServiceAnswer = { statusCode: 401, code: "InvalidAccessToken" };
 
 /**
- * A `TypeError` or `RangeError` with the service's `statusCode` and `code`. Not enumerable, like
- * `message`, so that the error still prints and compares as the plain `TypeError` it is.
+ * A `TypeError` or `RangeError` with the service's `statusCode` and `code`, read-only and not
+ * enumerable like `message`, so that the error still prints and compares as the plain error it is.
  */
 export function refusal<E extends TypeError | RangeError>(error: E, answer: ServiceAnswer = VALIDATION_ERROR): E & ServiceAnswer {
-  const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: true, configurable: true, enumerable: false });
-  return Object.defineProperties(error, { statusCode: hidden(answer.statusCode), code: hidden(answer.code) }) as E & ServiceAnswer;
+  return Object.defineProperties(error, { statusCode: { value: answer.statusCode }, code: { value: answer.code } }) as E & ServiceAnswer;
 }
 
 /** The shortest and longest token lifetimes the service accepts, in minutes. */
@@ -68,15 +67,14 @@ export function checkScopes(scopes: readonly TokenScopeArgument[], apiVersion: s
     throw refusal(new RangeError('Scopes must not be empty: pass at least one, for example ["chat"] or ["voip"].'));
   }
   const known = knownScopesFor(apiVersion);
-  return scopes.map((scope: unknown) => {
-    if (scope instanceof UnknownTokenScope) return scope.name;
+  return scopes.map((given: unknown) => {
+    const scope = given instanceof UnknownTokenScope ? given.name : given;
     if (typeof scope !== "string") throw refusal(new TypeError('Every scope must be a string, for example "chat" or "voip".'));
     if (scope.trim() === "") throw refusal(new RangeError('A scope is an empty string: use a scope name such as "chat" or "voip".'));
-    if (!known.includes(scope)) {
+    if (!known.includes(scope) && !(given instanceof UnknownTokenScope)) {
       throw refusal(
         new RangeError(
-          `Unknown scope ${JSON.stringify(scope)} for api-version ${apiVersion}: use one of ${known.join(", ")}` +
-            " (or new UnknownTokenScope(name) for a scope the service added after this package).",
+          `Unknown scope ${JSON.stringify(scope)} for api-version ${apiVersion}: use one of ${known.join(", ")}, or new UnknownTokenScope(name).`,
         ),
       );
     }
