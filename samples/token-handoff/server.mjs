@@ -4,18 +4,12 @@
 //   npm run sample:browser && node samples/token-handoff/server.mjs
 // Against a real resource, set COMMUNICATION_CONNECTION_STRING: the key stays on this server.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { CommunicationIdentityClient } from "acs-identity";
+import { send, sendPageFile } from "../shared/pages.mjs";
 
 const DIST = fileURLToPath(new URL("./dist/", import.meta.url));
-const FILES = {
-  "/": ["index.html", "text/html; charset=utf-8"],
-  "/index.html": ["index.html", "text/html; charset=utf-8"],
-  "/main.js": ["main.js", "text/javascript; charset=utf-8"],
-  "/main.js.map": ["main.js.map", "application/json"],
-};
 const SESSION_MS = 8 * 60 * 60_000;
 const MAX_BODY_BYTES = 4096;
 
@@ -65,9 +59,7 @@ export async function serveTokenHandoff({ connectionString, users, port = 0 }) {
     const route = routes[`${request.method} ${path}`];
     try {
       if (route) return await route(request, response);
-      const file = request.method === "GET" ? FILES[path] : undefined;
-      if (!file) return json(response, 404, { error: "Not found." });
-      send(response, 200, file[1], await readFile(DIST + file[0]));
+      if (request.method !== "GET" || !(await sendPageFile(response, DIST, path))) json(response, 404, { error: "Not found." });
     } catch (error) {
       // Never the token or the key: the message of a failed call names the problem only.
       console.error(`${request.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -107,10 +99,6 @@ async function readJson(request) {
 
 function json(response, status, value) {
   send(response, status, "application/json; charset=utf-8", JSON.stringify(value));
-}
-
-function send(response, status, type, body) {
-  response.writeHead(status, { "content-type": type, "cache-control": "no-store" }).end(body);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
