@@ -30,28 +30,54 @@ void typeChecks;
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
-/** The diagnostics tsc reports for `code`, compiled in a file of this repository. */
-function diagnosticsOf(code: string): Array<[number, string]> {
+const OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: [],
+};
+
+/** Runs `use` on `code` saved as a file two levels below the repository root, then removes it. */
+function withFile<T>(code: string, use: (file: string) => T): T {
   const dir = mkdtempSync(join(repo, "test", ".typecheck-"));
   try {
     const file = join(dir, "check.ts");
     writeFileSync(file, code);
-    const program = ts.createProgram([file], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    });
-    return ts
-      .getPreEmitDiagnostics(program)
-      .filter((diagnostic) => diagnostic.file?.fileName === file)
-      .map((diagnostic) => [diagnostic.code, ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").split("\n")[0]!]);
+    return use(file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The diagnostics tsc reports for `code`: code and first line of each. */
+function diagnosticsOf(code: string): Array<[number, string]> {
+  return withFile(code, (file) =>
+    ts
+      .getPreEmitDiagnostics(ts.createProgram([file], OPTIONS))
+      .filter((diagnostic) => diagnostic.file?.fileName === file)
+      .map((diagnostic) => [diagnostic.code, ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").split("\n")[0]!]),
+  );
+}
+
+/** What an editor offers at the end of `code`. */
+function completionsAtEnd(code: string): string[] {
+  return withFile(code, (file) => {
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => OPTIONS,
+      getScriptFileNames: () => [file],
+      getScriptVersion: () => "1",
+      getScriptSnapshot: (name) => (ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)!) : undefined),
+      getCurrentDirectory: () => repo,
+      getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+      fileExists: (name) => ts.sys.fileExists(name),
+      readFile: (name) => ts.sys.readFile(name),
+    };
+    const completions = ts.createLanguageService(host).getCompletionsAtPosition(file, code.length, {});
+    return (completions?.entries ?? []).map((entry) => entry.name);
+  });
 }
 
 describe("TokenScope", () => {
@@ -64,6 +90,15 @@ describe("TokenScope", () => {
       [2322, `Type '"voice"' is not assignable to type 'TokenScope'.`],
     ]);
     expect(ours).toStrictEqual(official);
+  }, 30_000);
+
+  it("is completed by editors inside a scopes argument", () => {
+    const code = [
+      'import type { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";',
+      "declare const client: CommunicationIdentityClient;",
+      'void client.issueToken("8:acs:x", ["',
+    ].join("\n");
+    expect(completionsAtEnd(code).sort()).toStrictEqual(["chat", "chat.join", "chat.join.limited", "voip", "voip.join"]);
   }, 30_000);
 
   it("lists the same scopes as the official type", () => {
