@@ -15,7 +15,7 @@ try {
     await client.issueToken(user, ["chat"]);
     throw new Error("The deleted user got a token.");
   } catch (error) {
-    // The service answers a deleted (or unknown) user with 401.
+    // The service answers a deleted (or unknown, or another resource's) user with 401 IdentityNotOwned.
     if (!isRestError(error) || error.statusCode !== 401) throw error;
     console.log(`A token for the deleted user is refused: ${error.statusCode} ${error.code}`);
   }

@@ -30,7 +30,7 @@ import { createIdentityPipeline } from "./pipeline.js";
 import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";
-import { serviceError } from "./serviceError.js";
+import { IDENTITY_NOT_OWNED, serviceError, serviceErrorCode } from "./serviceError.js";
 import { Coalescer } from "./coalescer.js";
 import { checkTeamsTokenClaims } from "./teamsTokenCheck.js";
 import {
@@ -55,10 +55,11 @@ interface Call {
   /** A create: sent with repeatability headers, retried after an unknown outcome only when safe. */
   create?: boolean;
   /**
-   * A status that also means success when the request had to be repeated after an unknown
-   * outcome: a delete whose first attempt went through finds the user gone (401) on the retry.
+   * A status and service error code that also mean success when the request had to be repeated
+   * after an unknown outcome: a delete whose first attempt went through finds the user gone
+   * (401 IdentityNotOwned) on the retry.
    */
-  alsoDoneAfterRepeat?: number;
+  alsoDoneAfterRepeat?: { status: number; code: string };
 }
 
 /** api-versions documented to honour `Repeatability-Request-ID` on creates. */
@@ -147,7 +148,7 @@ export class CommunicationIdentityClient {
    *
    * @param user - the user, or its `communicationUserId`.
    * @returns `{ user, customId?, lastTokenIssuedAt? }`.
-   * @throws TypeError or RangeError for a bad user, or RangeError when the client's api-version lacks this operation (nothing is sent); RestError when the service refuses (401 or 404 for an unknown user).
+   * @throws TypeError or RangeError for a bad user, or RangeError when the client's api-version lacks this operation (nothing is sent); RestError when the service refuses (401 IdentityNotOwned for an unknown, deleted or foreign user).
    * @example
    * ```ts
    * const { customId, lastTokenIssuedAt } = await client.getUser(user);
@@ -175,7 +176,7 @@ export class CommunicationIdentityClient {
    * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty; scopes the api-version does not know are refused unless wrapped in {@link UnknownTokenScope}.
    * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
    * @returns the token, its expiry and the user.
-   * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses (401 for an unknown or deleted user).
+   * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses (401 IdentityNotOwned for an unknown, deleted or foreign user; 400 ValidationError for scopes or a lifetime it refuses).
    * @example
    * ```ts
    * const { token, expiresOn } = await client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 });
@@ -234,7 +235,7 @@ export class CommunicationIdentityClient {
   /**
    * Revokes every token issued to the user so far; tokens issued later are valid.
    *
-   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 for an unknown user).
+   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 IdentityNotOwned for an unknown, deleted or foreign user).
    */
   async revokeTokens(user: CommunicationUser | string, options: RevokeTokensOptions = {}): Promise<void> {
     const id = userIdOf(user);
@@ -245,12 +246,18 @@ export class CommunicationIdentityClient {
   /**
    * Deletes the user, revokes its tokens and deletes its data.
    *
-   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 for an unknown user).
+   * @throws TypeError or RangeError for a bad user (nothing is sent); RestError when the service refuses (401 IdentityNotOwned for an unknown, deleted or foreign user).
    */
   async deleteUser(user: CommunicationUser | string, options: DeleteUserOptions = {}): Promise<void> {
     const id = userIdOf(user);
     checkOptions(options);
-    await this.#send({ method: "DELETE", path: identityPath(id), status: 204, options, alsoDoneAfterRepeat: 401 });
+    await this.#send({
+      method: "DELETE",
+      path: identityPath(id),
+      status: 204,
+      options,
+      alsoDoneAfterRepeat: { status: 401, code: IDENTITY_NOT_OWNED },
+    });
   }
 
   /**
@@ -260,7 +267,7 @@ export class CommunicationIdentityClient {
    * When the Entra token is a readable JWT, its claims are checked first, locally and without its
    * signature, so that the common mistakes get a message that names them; opaque tokens are sent as they are.
    *
-   * @throws TypeError when a field is missing; RangeError when the Entra token expired (more than 5 minutes ago by this machine's clock) or its `oid` or `appid` / `azp` claim does not match `userObjectId` or `clientId` (nothing is sent; the message never contains the token); RestError: 401 for an empty, invalid or expired Entra token, 400 when `clientId` or `userObjectId` does not match it.
+   * @throws TypeError when a field is missing; RangeError when the Entra token expired (more than 5 minutes ago by this machine's clock) or its `oid` or `appid` / `azp` claim does not match `userObjectId` or `clientId` (nothing is sent; the message never contains the token); RestError: 401 InvalidAccessToken for an empty, invalid or expired Entra token; 400 ValidationError when `clientId` or `userObjectId` is empty, not a GUID, or does not match it.
    */
   async getTokenForTeamsUser(options: GetTokenForTeamsUserOptions): Promise<CommunicationAccessToken> {
     checkTeamsOptions(options);
@@ -305,11 +312,19 @@ export class CommunicationIdentityClient {
   }
 
   /**
-   * Whether an unexpected status means done after all. Only once this client has had a success:
-   * before that, a 401 may as well mean a wrong key, and the caller must hear it.
+   * Whether an unexpected answer means done after all. Only once this client has had a success,
+   * and only for the service's own code for an unknown user: a 401 Denied (a wrong key, a clock
+   * off) must reach the caller.
    */
   #doneAfterRepeat(call: Call, response: PipelineResponse): boolean {
-    return this.#keyAccepted && response.status === call.alsoDoneAfterRepeat && wasRepeatedAfterUnknownOutcome(response.request);
+    const done = call.alsoDoneAfterRepeat;
+    return (
+      this.#keyAccepted &&
+      done !== undefined &&
+      response.status === done.status &&
+      serviceErrorCode(response) === done.code &&
+      wasRepeatedAfterUnknownOutcome(response.request)
+    );
   }
 
   /**

@@ -28,7 +28,15 @@ function errorBody(text: string | null | undefined): ServiceErrorDetails["error"
   return undefined;
 }
 
-function hintFor(response: PipelineResponse, now: number, serviceAnswered: boolean): string {
+/** The service's `error.code` of a failed response, when its body has one. */
+export function serviceErrorCode(response: PipelineResponse): string | undefined {
+  return errorBody(response.bodyAsText)?.code;
+}
+
+/** The code with which the service refuses an identity id it does not know (unknown, deleted or another resource's). */
+export const IDENTITY_NOT_OWNED = "IdentityNotOwned";
+
+function hintFor(response: PipelineResponse, now: number, error: ServiceErrorDetails["error"]): string {
   const skew = clockSkewOf(response, now);
   if (skew !== undefined) {
     const minutes = Math.round(Math.abs(skew) / 60_000);
@@ -40,25 +48,29 @@ function hintFor(response: PipelineResponse, now: number, serviceAnswered: boole
   if (response.status === 401 && response.request.url.includes("/teamsUser/")) {
     return " Check that teamsUserAadToken is a current Microsoft Entra access token of the Teams user, issued for Communication Services.";
   }
+  if (response.status === 401 && error?.code === IDENTITY_NOT_OWNED) {
+    return " Check the user id: the user was deleted, or belongs to another resource than this endpoint's.";
+  }
   if (response.status === 401) {
-    return " Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.";
+    return " Check that the access key belongs to this endpoint's resource, and that the machine's clock is right.";
   }
   if ((response.status === 408 || response.status >= 500) && isNotRepeatable(response.request)) {
     return ` The identity may or may not have been created; it was not retried, ${NOT_REPEATED_REASON}`;
   }
   // A 404 without the service's error body came from something other than the Identity API.
-  if (response.status === 404 && !serviceAnswered) return " Check the endpoint: it should be https://<resource>.communication.azure.com.";
+  if (response.status === 404 && error === undefined)
+    return " Check the endpoint: it should be https://<resource>.communication.azure.com.";
   return "";
 }
 
 /**
  * A `RestError` for a response the operation did not expect: the service's message and code when
- * the body has them, else the status, plus a hint for 401 (keys, clock) and 404 (endpoint).
+ * the body has them, else the status, plus a hint for 401 (an unknown user; keys, clock) and 404 (endpoint).
  */
 export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
   const error = errorBody(response.bodyAsText);
   const message = error?.message || `The service answered ${response.status} without error details.`;
-  const restError = new RestError(`${message}${hintFor(response, now, error !== undefined)}`, {
+  const restError = new RestError(`${message}${hintFor(response, now, error)}`, {
     code: error?.code,
     statusCode: response.status,
     request: response.request,

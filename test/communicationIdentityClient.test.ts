@@ -189,11 +189,20 @@ describe("service failures reject with RestError", () => {
     expect((error.details as { clientRequestId: string }).clientRequestId).toBe(error.request?.requestId);
   });
 
-  it("explains a 401: key, user, clock", async () => {
+  it("explains a 401 Denied: key, clock", async () => {
     expectRequest("POST", 401, { error: { code: "Denied", message: "Denied by the resource provider." } });
     const error = await rejection(client().revokeTokens(USER_ID));
     expect(error.message).toBe(
-      "Denied by the resource provider. Check that the access key belongs to this endpoint's resource, that the user exists and was not deleted, and that the machine's clock is right.",
+      "Denied by the resource provider. Check that the access key belongs to this endpoint's resource, and that the machine's clock is right.",
+    );
+  });
+
+  it("explains the service's 401 IdentityNotOwned: the user id, not the key", async () => {
+    expectRequest("POST", 401, { error: { code: "IdentityNotOwned", message: "Provided identity doesn't belong to the resource." } });
+    const error = await rejection(client().revokeTokens(USER_ID));
+    expect(error.code).toBe("IdentityNotOwned");
+    expect(error.message).toBe(
+      "Provided identity doesn't belong to the resource. Check the user id: the user was deleted, or belongs to another resource than this endpoint's.",
     );
   });
 

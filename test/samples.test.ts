@@ -41,7 +41,7 @@ const EXPECTED: Record<string, string[]> = {
     "Revoked every token issued to the user so far",
     "The user still exists: issued a new voip token {token}",
   ],
-  "delete-user": [EMULATOR_LINE, "Created user {id}", "Deleted the user", "A token for the deleted user is refused: 401 Denied"],
+  "delete-user": [EMULATOR_LINE, "Created user {id}", "Deleted the user", "A token for the deleted user is refused: 401 IdentityNotOwned"],
   "teams-token-exchange": [
     EMULATOR_LINE,
     "Exchanged the Teams user's Entra token for {token}",

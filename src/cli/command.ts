@@ -24,7 +24,7 @@ export const EXIT = {
   failure: 1,
   /** Bad usage: unknown option, missing or invalid argument, missing configuration. */
   usage: 2,
-  /** Authentication or authorisation failed (401/403): wrong key, clock skew, unknown or deleted user. */
+  /** Refused (401/403): wrong key, clock skew (401 Denied), or a user the resource does not own (401 IdentityNotOwned). */
   denied: 3,
 } as const;
 

@@ -75,7 +75,7 @@ function usage(spec: Spec): string {
     "  --json              print one JSON object instead of lines of text",
     "  -h, --help          show this help",
     "",
-    "Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 authentication failed (401/403).",
+    "Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 refused (401/403: wrong key or clock, or a user the resource does not own).",
   ];
   return lines.join("\n");
 }

@@ -3,12 +3,12 @@
  * Authentication, api-version, faults and repeatability are handled before these run.
  */
 import { supportsCustomId, type ApiVersion } from "./apiVersion.js";
-import { badRequest, denied } from "./errors.js";
+import { badRequest, identityNotOwned } from "./errors.js";
 import { jsonReply, type Reply } from "./reply.js";
 import type { IdentityStore } from "./store.js";
 import { checkTeamsExchange } from "./teams.js";
 import type { TokenMinter } from "./tokens.js";
-import type { Operation } from "./types.js";
+import type { IdentityRecord, Operation } from "./types.js";
 import { parseJsonObject, readCreateRequest, readIssueRequest } from "./validation.js";
 
 /** What the operations work with. */
@@ -43,7 +43,9 @@ async function createUser(context: OperationContext, request: OperationRequest):
   const create = readCreateRequest(parseJsonObject(request.body), request.version);
   const now = context.now();
   const identity = await context.store.create(create.customId, now, request.requestId);
-  if (create.scopes.length === 0) return jsonReply(201, { identity: { id: identity.id } });
+  // The identity as it was before this request's token: a repeated customId create shows the
+  // earlier last issue time (recorded); a new identity has none.
+  if (create.scopes.length === 0) return jsonReply(201, { identity: identityBody(identity) });
   const accessToken = await context.minter.mint({
     id: identity.id,
     scopes: create.scopes,
@@ -51,7 +53,7 @@ async function createUser(context: OperationContext, request: OperationRequest):
     expiresAt: now + create.expiresInMinutes * MINUTE_MS,
   });
   await context.store.tokenIssued(identity.id, now);
-  return jsonReply(201, { identity: { id: identity.id }, accessToken });
+  return jsonReply(201, { identity: identityBody(identity), accessToken });
 }
 
 async function issueToken(context: OperationContext, request: OperationRequest): Promise<Reply> {
@@ -77,12 +79,27 @@ async function getUser(context: OperationContext, request: OperationRequest): Pr
   if (!supportsCustomId(request.version)) {
     throw badRequest("UnsupportedApiVersion", "GET /identities/{id} requires api-version 2025-03-02-preview or 2025-06-30.");
   }
-  const identity = context.store.get(liveIdentity(context, request))!;
-  return jsonReply(200, {
-    id: identity.id,
+  return jsonReply(200, identityBody(context.store.get(liveIdentity(context, request))!));
+}
+
+/**
+ * An identity as the service writes it: `customId` and `lastTokenIssuedAt` when it has them, in
+ * the service's field order (`customId, lastTokenIssuedAt, id`).
+ */
+function identityBody(identity: IdentityRecord): { customId?: string; lastTokenIssuedAt?: string; id: string } {
+  return {
     ...(identity.customId === undefined ? {} : { customId: identity.customId }),
-    ...(identity.lastTokenIssuedAt === undefined ? {} : { lastTokenIssuedAt: new Date(identity.lastTokenIssuedAt).toISOString() }),
-  });
+    ...(identity.lastTokenIssuedAt === undefined ? {} : { lastTokenIssuedAt: formatLastTokenIssuedAt(identity.lastTokenIssuedAt) }),
+    id: identity.id,
+  };
+}
+
+/**
+ * `lastTokenIssuedAt` as the service writes it: whole seconds and `+00:00`
+ * (`2025-04-14T15:32:35+00:00`); the fraction is cut, not rounded.
+ */
+export function formatLastTokenIssuedAt(time: number): string {
+  return new Date(time).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
 
 async function exchangeTeamsToken(context: OperationContext, request: OperationRequest): Promise<Reply> {
@@ -97,12 +114,12 @@ async function exchangeTeamsToken(context: OperationContext, request: OperationR
 }
 
 /**
- * The id of a live identity of this resource. Unknown, foreign and deleted ids all get 401, as
- * the service answers.
+ * The id of a live identity of this resource. Unknown, foreign and deleted ids all get
+ * 401 IdentityNotOwned, as the service answers (recorded for issue, revoke and delete).
  */
 function liveIdentity(context: OperationContext, request: OperationRequest): string {
   const id = request.id ?? "";
-  if (context.store.get(id) === undefined) throw denied("The identity does not exist in this resource, or was deleted.");
+  if (context.store.get(id) === undefined) throw identityNotOwned();
   return id;
 }
 

@@ -10,9 +10,9 @@ import type { Authenticator } from "./auth.js";
 import { preflightReply } from "./cors.js";
 import { faultReply, type FaultInjector } from "./faults.js";
 import { OPERATIONS, type OperationContext, type OperationRequest } from "./operations.js";
-import type { Reply } from "./reply.js";
+import { errorReply, withSupportedVersions, type Reply } from "./reply.js";
 import { repeatabilityKey, type RepeatabilityCache, type RepeatabilityLimits } from "./repeatability.js";
-import { ServiceError } from "./errors.js";
+import { ServiceError, toServiceError } from "./errors.js";
 import { matchRoute, type Route } from "./routes.js";
 
 /** A request whose body has been read. */
@@ -48,19 +48,25 @@ const TARGET_BASE = "http://emulator.invalid";
  */
 export function createPipeline(parts: PipelineParts): (request: IncomingRequest) => Promise<Outcome> {
   return async (request) => {
-    if (request.method === "OPTIONS") return { reply: preflightReply(request.headers) };
-    const url = parseTarget(request.target);
-    const route = matchRoute(request.method, url.pathname);
-    const fault = parts.faults.take(route.operation);
-    if (fault?.latencyMs) await sleep(fault.latencyMs);
-    if (fault?.drop === "before") return { drop: true };
-    const injected = fault && faultReply(fault);
-    if (injected) return { reply: injected };
-    const processing = processRequest(parts, route, url, request);
-    if (fault?.drop !== "after") return { reply: await processing };
-    // Processed, whatever the outcome, and then no answer: the client cannot know what happened.
-    await processing.catch(() => undefined);
-    return { drop: true };
+    if (request.method === "OPTIONS") return { reply: withSupportedVersions(preflightReply(request.headers), undefined) };
+    let route: Route | undefined;
+    try {
+      const url = parseTarget(request.target);
+      route = matchRoute(request.method, url.pathname);
+      const fault = parts.faults.take(route.operation);
+      if (fault?.latencyMs) await sleep(fault.latencyMs);
+      if (fault?.drop === "before") return { drop: true };
+      const injected = fault && faultReply(fault);
+      if (injected) return { reply: withSupportedVersions(injected, route.operation) };
+      const processing = processRequest(parts, route, url, request);
+      if (fault?.drop !== "after") return { reply: withSupportedVersions(await processing, route.operation) };
+      // Processed, whatever the outcome, and then no answer: the client cannot know what happened.
+      await processing.catch(() => undefined);
+      return { drop: true };
+    } catch (thrown) {
+      // Answered here, where the route is known: the error's api-supported-versions depends on it.
+      return { reply: errorReply(toServiceError(thrown), route?.operation) };
+    }
   };
 }
 

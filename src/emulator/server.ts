@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { API_SUPPORTED_VERSIONS_HEADER } from "./apiVersion.js";
 import { corsHeaders } from "./cors.js";
 import { ServiceError, toServiceError } from "./errors.js";
 import type { IncomingRequest, Outcome } from "./pipeline.js";
@@ -51,8 +50,13 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   server.on("clientError", answerClientError);
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
   // service's error shape and headers instead.
-  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
-    send(res, errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")), true);
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    send(
+      res,
+      errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")),
+      true,
+      clientRequestIdOf(req),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -88,13 +92,13 @@ async function answer(
       req.socket.destroy();
       return;
     }
-    send(res, outcome.reply, closing());
+    send(res, outcome.reply, closing(), clientRequestIdOf(req));
   } catch (thrown) {
     // The client went away (an aborted upload): nobody is left to answer.
     if (req.socket.destroyed) return;
     const error = toServiceError(thrown);
     // An unread body stays on the socket; the connection cannot be reused after a 413.
-    send(res, errorReply(error), closing() || error.status === 413);
+    send(res, errorReply(error), closing() || error.status === 413, clientRequestIdOf(req));
   }
 }
 
@@ -123,30 +127,44 @@ function tooLarge(): ServiceError {
   return new ServiceError(413, "RequestEntityTooLarge", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
 }
 
-/** The headers of every response. */
-function commonHeaders(): Record<string, string> {
+/**
+ * The headers of every response: a correlation vector, CORS, and the echo of the request's
+ * `x-ms-client-request-id` (the service echoes it on every answer, errors included).
+ */
+function commonHeaders(clientRequestId: string | undefined): Record<string, string> {
   return {
     "ms-cv": correlationVector(),
-    "api-supported-versions": API_SUPPORTED_VERSIONS_HEADER,
+    ...(clientRequestId === undefined ? {} : { "x-ms-client-request-id": clientRequestId }),
     ...corsHeaders(),
   };
 }
 
-function send(res: ServerResponse, reply: Reply, closeConnection: boolean): void {
+/** The request's `x-ms-client-request-id`, when it sent exactly one. */
+function clientRequestIdOf(req: IncomingMessage): string | undefined {
+  const value = req.headers["x-ms-client-request-id"];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function send(res: ServerResponse, reply: Reply, closeConnection: boolean, clientRequestId: string | undefined): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(reply.status, responseHeaders(reply, closeConnection));
+  res.writeHead(reply.status, responseHeaders(reply, closeConnection, clientRequestId));
   res.end(reply.body);
 }
 
-/** Every header of an answer: the common ones, the reply's own, and those of its JSON body. */
-function responseHeaders(reply: Reply, closeConnection: boolean): Record<string, string> {
-  const headers: Record<string, string> = { ...commonHeaders(), ...reply.headers };
+/**
+ * Every header of an answer: the common ones, the reply's own, and those of its JSON body. As
+ * recorded, success bodies are `application/json; charset=utf-8` (200s with `Accept-Ranges:
+ * bytes`) and error bodies plain `application/json`.
+ */
+function responseHeaders(reply: Reply, closeConnection: boolean, clientRequestId?: string): Record<string, string> {
+  const headers: Record<string, string> = { ...commonHeaders(clientRequestId), ...reply.headers };
   if (reply.body !== undefined) {
-    headers["content-type"] = "application/json; charset=utf-8";
+    headers["content-type"] = reply.status >= 400 ? "application/json" : "application/json; charset=utf-8";
     headers["content-length"] = String(Buffer.byteLength(reply.body));
+    if (reply.status === 200) headers["accept-ranges"] = "bytes";
   }
   if (closeConnection) headers.connection = "close";
   return headers;

@@ -1,7 +1,7 @@
 /**
  * The Teams token exchange's checks on the Entra ID token. Like the service, the emulator needs
  * the token to be a JWT for the same application and user that is not expired; unlike it, the
- * emulator cannot verify Microsoft's signature, so it does not try.
+ * emulator cannot verify Microsoft's signature, so it does not try (ASSUMPTIONS.md).
  */
 import { badRequest, ServiceError } from "./errors.js";
 import type { JsonObject } from "./validation.js";
@@ -15,22 +15,36 @@ export interface TeamsExchange {
 }
 
 /**
- * Checks the body of `POST /teamsUser/:exchangeAccessToken`.
+ * Checks the body of `POST /teamsUser/:exchangeAccessToken`, in the service's order: the required
+ * fields, then the Entra token, both before the service's versioned layer (their answers carry no
+ * `api-supported-versions`), then the format of `appId` and `userId`. The answers and texts are
+ * the recorded ones; which check wins when several fail, and what a well-formed `appId` or
+ * `userId` that does not match the token gets, are not recorded (ASSUMPTIONS.md).
  *
  * @param now - milliseconds since the epoch.
- * @throws {@link ServiceError} 401 for an empty, malformed or expired token; 400 when `appId` or
- * `userId` is missing or does not match the token's `appid` or `oid`.
+ * @throws {@link ServiceError} 400 ValidationError when `appId` or `userId` is missing, malformed
+ * or does not match the token's `appid` or `oid`; 401 InvalidAccessToken for an empty, malformed
+ * or expired token.
  */
 export function checkTeamsExchange(body: JsonObject, now: number): TeamsExchange {
   const { token, appId, userId } = body;
-  if (typeof appId !== "string" || appId === "") throw badRequest("ValidationError", "The appId field is required.");
-  if (typeof userId !== "string" || userId === "") throw badRequest("ValidationError", "The userId field is required.");
+  if (typeof appId !== "string" || appId === "") throw required("AppId");
+  if (typeof userId !== "string" || userId === "") throw required("UserId");
   const claims = typeof token === "string" ? decodeClaims(token) : undefined;
-  if (claims === undefined) throw invalidToken("The Entra ID token is missing or is not a JWT.");
-  if (typeof claims.exp !== "number" || claims.exp * 1000 <= now) throw invalidToken("The Entra ID token has expired.");
-  if (!sameGuid(claims.appid, appId)) throw badRequest("InvalidRequest", "The appId does not match the Entra ID token's appid claim.");
-  if (!sameGuid(claims.oid, userId)) throw badRequest("InvalidRequest", "The userId does not match the Entra ID token's oid claim.");
+  if (claims === undefined || typeof claims.exp !== "number" || claims.exp * 1000 <= now) throw invalidToken();
+  if (!GUID.test(appId)) throw badRequest("ValidationError", "Provided AppId has invalid format.", "appId");
+  if (!GUID.test(userId)) throw badRequest("ValidationError", "Provided UserId has invalid format.", "userId");
+  if (!sameGuid(claims.appid, appId)) throw badRequest("ValidationError", "Provided AppId doesn't match the access token.", "appId");
+  if (!sameGuid(claims.oid, userId)) throw badRequest("ValidationError", "Provided UserId doesn't match the access token.", "userId");
   return { userId: (claims.oid as string).toLowerCase(), expiresAt: claims.exp * 1000 };
+}
+
+/** A GUID as Entra writes application and object ids. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The service's model-validation answer for an empty field (`AppId`, `UserId`). */
+function required(field: string): ServiceError {
+  return new ServiceError(400, "ValidationError", `${field}: The ${field} field is required.`, {}, { target: field, unversioned: true });
 }
 
 /** The payload of a JWT (`header.payload.signature`), or `undefined` when it is not one. */
@@ -45,8 +59,9 @@ function decodeClaims(token: string): Record<string, unknown> | undefined {
   }
 }
 
-function invalidToken(message: string): ServiceError {
-  return new ServiceError(401, "InvalidAccessToken", message);
+/** The service's one answer for an empty, malformed or expired Entra token. */
+function invalidToken(): ServiceError {
+  return new ServiceError(401, "InvalidAccessToken", "Provided access token is not valid.", {}, { unversioned: true });
 }
 
 /** Entra ids are GUIDs, which compare without regard to case. */

@@ -26,7 +26,7 @@ export interface TokenRequest {
 export interface AccessToken {
   /** The JWT. */
   token: string;
-  /** The expiry, ISO-8601 with 7 fractional digits and `+00:00`. */
+  /** The expiry, ISO-8601 with up to 7 fractional digits (no trailing zeros) and `+00:00`. */
   expiresOn: string;
 }
 
@@ -97,13 +97,14 @@ function base64UrlJson(value: unknown): string {
 }
 
 /**
- * An instant as the service writes `expiresOn`: 7 fractional digits and an explicit offset.
+ * An instant as the service writes `expiresOn`: the fraction without trailing zeros (the service
+ * writes up to 7 digits and was recorded with 6 when the 7th was 0) and an explicit offset.
  *
  * @example
  * ```ts
- * formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324)) === "2023-10-10T21:39:39.3240000+00:00"
+ * formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 320)) === "2023-10-10T21:39:39.32+00:00"
  * ```
  */
 export function formatExpiresOn(time: number): string {
-  return new Date(time).toISOString().replace("Z", "0000+00:00");
+  return new Date(time).toISOString().replace(/\.?0*Z$/, "+00:00");
 }

@@ -69,23 +69,29 @@ export function readIssueRequest(body: JsonObject, version: ApiVersion): IssueRe
 
 function readScopes(value: unknown, version: ApiVersion, mayBeEmpty: boolean): string[] {
   if (!Array.isArray(value) || (value.length === 0 && !mayBeEmpty)) {
-    throw badRequest("ValidationError", "Invalid scopes - Scopes field is required.");
+    throw badRequest("ValidationError", "Invalid scopes - Scopes field is required.", "scopes");
   }
   const known = supportsJoinScopes(version) ? [...BASE_SCOPES, ...JOIN_SCOPES] : BASE_SCOPES;
   for (const scope of value) {
+    // The service's answer to an unknown scope is not recorded (ASSUMPTIONS.md): same code and target.
     if (typeof scope !== "string" || !known.includes(scope)) {
-      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`);
+      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`, "scopes");
     }
   }
   return [...new Set(value as string[])];
 }
 
+/**
+ * The lifetime asked for. Out of range, the service names the value sent and the interval
+ * (recorded for 59 and 1441); a value that is not an integer gets the same answer (ASSUMPTIONS.md).
+ */
 function readExpiresInMinutes(value: unknown): number {
   if (value === undefined || value === null) return TOKEN_MINUTES.default;
   if (typeof value !== "number" || !Number.isInteger(value) || value < TOKEN_MINUTES.min || value > TOKEN_MINUTES.max) {
     throw badRequest(
       "ValidationError",
-      `Invalid expiresInMinutes - it must be an integer from ${TOKEN_MINUTES.min} to ${TOKEN_MINUTES.max}.`,
+      `ExpiresInMinutes value ${typeof value === "number" ? value : `of type ${typeof value}`} is invalid. Value must be within the [${TOKEN_MINUTES.min}, ${TOKEN_MINUTES.max}] interval.`,
+      "ExpiresInMinutes",
     );
   }
   return value;

@@ -9,8 +9,11 @@ import { commands } from "vitest/browser";
 import { CommunicationIdentityClient, type ServiceErrorDetails } from "../../src/index.js";
 
 const MINUTE = 60_000;
-/** What the emulator says about an id it does not know (the real service says only "Denied"). */
-const UNKNOWN_IDENTITY = "The identity does not exist in this resource, or was deleted.";
+/** What the service (recorded) and so the emulator say about an id the resource does not own. */
+const UNKNOWN_IDENTITY = "Provided identity doesn't belong to the resource.";
+/** A Teams application and user: Entra ids are GUIDs, and the service refuses anything else. */
+const APP_ID = "aaaaaaaa-0000-4000-8000-000000000001";
+const OBJECT_ID = "bbbbbbbb-0000-4000-8000-000000000002";
 const resourceId = inject("resourceId");
 const USER_ID = new RegExp(`^8:acs:${resourceId}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
 
@@ -83,13 +86,13 @@ describe("CommunicationIdentityClient in Chromium against the emulator", () => {
     const error = await failure(client.issueToken(user, ["chat"]));
     expect(error.name).toBe("RestError");
     expect(error.statusCode).toBe(401);
-    expect(error.code).toBe("Denied");
+    expect(error.code).toBe("IdentityNotOwned");
   });
 
   it("exchanges a Teams user's Entra ID token for a token that expires with it", async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    const teamsUserAadToken = teamsUserToken({ appid: "app-1", oid: "oid-1", exp });
-    const { token, expiresOn } = await client.getTokenForTeamsUser({ teamsUserAadToken, clientId: "app-1", userObjectId: "oid-1" });
+    const teamsUserAadToken = teamsUserToken({ appid: APP_ID, oid: OBJECT_ID, exp });
+    const { token, expiresOn } = await client.getTokenForTeamsUser({ teamsUserAadToken, clientId: APP_ID, userObjectId: OBJECT_ID });
     expect(token.split(".")).toHaveLength(3);
     expect(expiresOn.getTime()).toBe(exp * 1000);
   });
@@ -97,10 +100,10 @@ describe("CommunicationIdentityClient in Chromium against the emulator", () => {
   it("turns a service error into a RestError with the service's code, message and correlation id", async () => {
     const error = await failure(client.issueToken(`8:acs:${resourceId}_00000000-0000-0000-0000-000000000000`, ["chat"]));
     expect(error.statusCode).toBe(401);
-    expect(error.code).toBe("Denied");
+    expect(error.code).toBe("IdentityNotOwned");
     const { error: body, correlationVector } = error.details as ServiceErrorDetails;
-    expect(body).toEqual({ code: "Denied", message: UNKNOWN_IDENTITY });
-    expect(error.message.startsWith(`${UNKNOWN_IDENTITY} Check that the access key belongs to this endpoint's resource`)).toBe(true);
+    expect(body).toStrictEqual({ code: "IdentityNotOwned", message: UNKNOWN_IDENTITY });
+    expect(error.message.startsWith(`${UNKNOWN_IDENTITY} Check the user id`)).toBe(true);
     expect(correlationVector).toMatch(/^\S+$/);
     expect(correlationVector).toBe(error.response?.headers.get("ms-cv"));
   });

@@ -176,7 +176,7 @@ describe("exit codes", () => {
   it("3 when the service denies (an unknown user, a wrong key), with a JSON error under --json", async () => {
     const unknown = await run(["revoke", "--user", `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, "--json"]);
     expect(unknown.code).toBe(3);
-    expect(JSON.parse(unknown.out[0]!)).toMatchObject({ error: { status: 401, code: "Denied", exitCode: 3 } });
+    expect(JSON.parse(unknown.out[0]!)).toMatchObject({ error: { status: 401, code: "IdentityNotOwned", exitCode: 3 } });
     const wrongKey = `endpoint=${emulator.endpoint}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
     const denied = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: wrongKey });
     expect(denied.code).toBe(3);
@@ -199,7 +199,9 @@ describe("exit codes", () => {
       const result = await run([name, "--help"]);
       expect(result.code).toBe(0);
       expect(result.out[0]).toBe(`Usage: acs-identity ${name} [options]`);
-      expect(result.out.at(-1)).toBe("Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 authentication failed (401/403).");
+      expect(result.out.at(-1)).toBe(
+        "Exit codes: 0 done, 1 service or network failure, 2 bad usage, 3 refused (401/403: wrong key or clock, or a user the resource does not own).",
+      );
     }
     const top = await run(["--help"]);
     expect(top.out.slice(3, 11).map((line) => line.trim().split(/\s+/)[0])).toEqual([

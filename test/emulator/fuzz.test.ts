@@ -228,8 +228,16 @@ const wildCase: fc.Arbitrary<GeneratedCase> = fc
 
 const validScopes = fc.subarray(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"]);
 const validMinutes = fc.option(fc.integer({ min: 55, max: 1445 }), { nil: undefined });
+/** Entra ids are GUIDs; the service refuses anything else before it compares them with the token. */
+const TEAMS_APP = "aaaaaaaa-0000-4000-8000-000000000001";
+const TEAMS_USER = "bbbbbbbb-0000-4000-8000-000000000002";
+const TEAMS_OTHER = "cccccccc-0000-4000-8000-000000000003";
 const teamsToken = fc
-  .record({ appid: fc.constantFrom("app", "other"), oid: fc.constantFrom("user", "other"), exp: fc.integer({ min: -3600, max: 3600 }) })
+  .record({
+    appid: fc.constantFrom(TEAMS_APP, TEAMS_OTHER),
+    oid: fc.constantFrom(TEAMS_USER, TEAMS_OTHER),
+    exp: fc.integer({ min: -3600, max: 3600 }),
+  })
   .map((claims) => {
     const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     return `${part({ alg: "RS256", typ: "JWT" })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + claims.exp })}.c2ln`;
@@ -291,7 +299,7 @@ const saneRequest: fc.Arbitrary<{ method: string; target: string; id?: IdChoice;
     arbitrary: fc.record({
       method: fc.constant("POST"),
       target: fc.constant("/teamsUser/:exchangeAccessToken"),
-      body: json(fc.record({ token: teamsToken, appId: fc.constant("app"), userId: fc.constant("user") })),
+      body: json(fc.record({ token: teamsToken, appId: fc.constantFrom(TEAMS_APP, "app"), userId: fc.constant(TEAMS_USER) })),
     }),
   },
   // Signed bodies of the wrong types, invalid JSON, unicode and bytes, where the handlers read them.
@@ -659,7 +667,7 @@ describe("the emulator under generated raw requests", () => {
       "204",
       "400 ValidationError",
       "400 InvalidRequestBody",
-      "400 InvalidRequest",
+      "401 IdentityNotOwned",
       "401 InvalidAccessToken",
       "401 Denied",
       "404 NotFound",

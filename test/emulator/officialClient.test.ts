@@ -49,11 +49,13 @@ describe("the official client against the emulator", () => {
   });
 
   it("getTokenForTeamsUser", async () => {
+    // Entra ids are GUIDs: the service refuses other values as malformed.
+    const [APP_ID, USER_ID] = ["aaaaaaaa-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"];
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const token = await client.getTokenForTeamsUser({
-      teamsUserAadToken: teamsJwt({ appid: "app", oid: "user", exp }),
-      clientId: "app",
-      userObjectId: "user",
+      teamsUserAadToken: teamsJwt({ appid: APP_ID, oid: USER_ID, exp }),
+      clientId: APP_ID,
+      userObjectId: USER_ID,
     });
     expect(token.expiresOn.getTime()).toBe(exp * 1000);
   });

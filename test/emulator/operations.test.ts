@@ -35,7 +35,7 @@ describe("operations", () => {
   it("creates an identity with a token, expiresOn following expiresInMinutes", async () => {
     const response = await post(`/identities?api-version=${API}`, { createTokenWithScopes: ["chat"], expiresInMinutes: 60 });
     expect(response.status).toBe(201);
-    expect(response.json.accessToken.expiresOn).toBe("2024-01-01T01:00:00.1230000+00:00");
+    expect(response.json.accessToken.expiresOn).toBe("2024-01-01T01:00:00.123+00:00");
     expect(response.json.accessToken.token.split(".")).toHaveLength(3);
   });
 
@@ -44,24 +44,26 @@ describe("operations", () => {
     const response = await post(identityPath(id, ":issueAccessToken"), { scopes: ["chat", "voip"] });
     expect(response.status).toBe(200);
     expect(Object.keys(response.json).sort()).toEqual(["expiresOn", "token"]);
-    expect(response.json.expiresOn).toBe("2024-01-02T00:00:00.1230000+00:00");
+    expect(response.json.expiresOn).toBe("2024-01-02T00:00:00.123+00:00");
     expect(emulator.identity(id)?.lastTokenIssuedAt).toBe(T0);
   });
 
+  const interval = "is invalid. Value must be within the [60, 1440] interval.";
   it.each([
-    [{ scopes: [] }, "Invalid scopes - Scopes field is required."],
-    [{}, "Invalid scopes - Scopes field is required."],
-    [{ scopes: "chat" }, "Invalid scopes - Scopes field is required."],
-    [{ scopes: ["chat"], expiresInMinutes: 59 }, "Invalid expiresInMinutes - it must be an integer from 60 to 1440."],
-    [{ scopes: ["chat"], expiresInMinutes: 1441 }, "Invalid expiresInMinutes - it must be an integer from 60 to 1440."],
-    [{ scopes: ["chat"], expiresInMinutes: 60.5 }, "Invalid expiresInMinutes - it must be an integer from 60 to 1440."],
-    [{ scopes: ["chat"], expiresInMinutes: "60" }, "Invalid expiresInMinutes - it must be an integer from 60 to 1440."],
-    [{ scopes: ["nope"] }, "Invalid scopes - each scope must be one of: chat, voip, chat.join, chat.join.limited, voip.join."],
-  ])("refuses to issue for %j with 400", async (body, message) => {
+    [{ scopes: [] }, "Invalid scopes - Scopes field is required.", "scopes"],
+    [{}, "Invalid scopes - Scopes field is required.", "scopes"],
+    [{ scopes: "chat" }, "Invalid scopes - Scopes field is required.", "scopes"],
+    [{ scopes: ["chat"], expiresInMinutes: 59 }, `ExpiresInMinutes value 59 ${interval}`, "ExpiresInMinutes"],
+    [{ scopes: ["chat"], expiresInMinutes: 1441 }, `ExpiresInMinutes value 1441 ${interval}`, "ExpiresInMinutes"],
+    [{ scopes: ["chat"], expiresInMinutes: 60.5 }, `ExpiresInMinutes value 60.5 ${interval}`, "ExpiresInMinutes"],
+    [{ scopes: ["chat"], expiresInMinutes: "60" }, `ExpiresInMinutes value of type string ${interval}`, "ExpiresInMinutes"],
+    [{ scopes: ["nope"] }, "Invalid scopes - each scope must be one of: chat, voip, chat.join, chat.join.limited, voip.join.", "scopes"],
+  ])("refuses to issue for %j with 400 ValidationError, its text and target", async (body, message, target) => {
     const id = await createIdentity(emulator);
     const response = await post(identityPath(id, ":issueAccessToken"), body);
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: { code: "ValidationError", message } });
+    expect(response.headers["content-type"]).toBe("application/json");
+    expect(response.json).toStrictEqual({ error: { code: "ValidationError", message, target } });
   });
 
   it("knows the join scopes only from 2023-10-01", async () => {
@@ -94,10 +96,12 @@ describe("operations", () => {
     ["unknown", () => `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`],
     ["foreign", () => "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000001"],
     ["malformed", () => "%E0%A4%A"],
-  ])("answers 401 for an %s identity", async (_kind, id) => {
+  ])("answers 401 IdentityNotOwned for an %s identity", async (_kind, id) => {
     const response = await post(identityPath(id(), ":issueAccessToken"), { scopes: ["chat"] });
     expect(response.status).toBe(401);
-    expect(response.json).toEqual({ error: { code: "Denied", message: "The identity does not exist in this resource, or was deleted." } });
+    expect(response.json).toStrictEqual({
+      error: { code: "IdentityNotOwned", message: "Provided identity doesn't belong to the resource." },
+    });
   });
 
   it("gets an identity on the preview: id, customId, lastTokenIssuedAt", async () => {
@@ -105,7 +109,19 @@ describe("operations", () => {
     const id = created.json.identity.id as string;
     const response = await signedSend(emulator, { method: "GET", path: identityPath(id, "", PREVIEW) });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ id, customId: "alice", lastTokenIssuedAt: "2024-01-01T00:00:00.123Z" });
+    expect(JSON.parse(response.text)).toStrictEqual({ customId: "alice", lastTokenIssuedAt: "2024-01-01T00:00:00+00:00", id });
+    expect(Object.keys(response.json)).toStrictEqual(["customId", "lastTokenIssuedAt", "id"]);
+  });
+
+  it("creates again with an existing customId: the identity with its customId and last token time", async () => {
+    const first = await post(`/identities?api-version=${PREVIEW}`, { customId: "dave", createTokenWithScopes: ["chat"] });
+    const id = first.json.identity.id as string;
+    expect(first.json.identity).toStrictEqual({ customId: "dave", id });
+    clock = T0 + 86_400_000;
+    const again = await post(`/identities?api-version=${PREVIEW}`, { customId: "dave" });
+    clock = T0;
+    expect(again.status).toBe(201);
+    expect(again.text).toBe(`{"identity":{"customId":"dave","lastTokenIssuedAt":"2024-01-01T00:00:00+00:00","id":"${id}"}}`);
   });
 
   it("gets an identity without a token or custom id as just its id", async () => {

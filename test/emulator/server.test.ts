@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { API, send, signedSend } from "./helpers.js";
 
-const VERSIONS = "2021-03-07, 2022-06-01, 2022-10-01, 2023-08-01, 2023-10-01, 2025-03-02-preview, 2025-06-30";
+/** The recorded service's `api-supported-versions` on `/identities` answers. */
+const VERSIONS = "2020-07-20-preview2, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview";
 
 /** Sends raw bytes and returns everything the server answers until it closes the connection. */
 function raw(endpoint: string, bytes: string): Promise<string> {
@@ -32,6 +33,55 @@ describe("the HTTP server", () => {
       expect(response.headers["ms-cv"]).toMatch(/^[A-Za-z0-9+/]{22}\.0$/);
     }
     expect(ok.headers["ms-cv"]).not.toBe(missing.headers["ms-cv"]);
+  });
+
+  it("sends the api-supported-versions of the path family: :issueAccessToken lists one more preview", async () => {
+    const created = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} });
+    const path = `/identities/${encodeURIComponent(created.json.identity.id)}/:issueAccessToken?api-version=${API}`;
+    const issued = await signedSend(emulator, { method: "POST", path, body: { scopes: ["chat"] } });
+    const refused = await signedSend(emulator, { method: "POST", path, body: { scopes: [] } });
+    for (const response of [issued, refused]) expect(response.headers["api-supported-versions"]).toBe(`${VERSIONS}, 2025-03-31-preview`);
+  });
+
+  it("echoes x-ms-client-request-id on successes and errors alike, and sends none when none came", async () => {
+    const headers = { "x-ms-client-request-id": "4f0c7a7e-0000-4000-8000-000000000001" };
+    const answers = [
+      await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {}, headers }),
+      await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: "{not json", headers }),
+      await send(emulator.endpoint, { method: "GET", path: "/missing", headers }),
+      await send(emulator.endpoint, { method: "POST", path: `/identities?api-version=${API}`, headers }),
+    ];
+    expect(answers.map((answer) => [answer.status, answer.headers["x-ms-client-request-id"]])).toStrictEqual([
+      [201, headers["x-ms-client-request-id"]],
+      [400, headers["x-ms-client-request-id"]],
+      [404, headers["x-ms-client-request-id"]],
+      [401, headers["x-ms-client-request-id"]],
+    ]);
+    const without = await send(emulator.endpoint, { method: "GET", path: "/missing" });
+    expect(without.headers["x-ms-client-request-id"]).toBeUndefined();
+  });
+
+  it("types error bodies application/json and success bodies application/json; charset=utf-8, 200s with Accept-Ranges", async () => {
+    const created = await signedSend(emulator, { method: "POST", path: `/identities?api-version=${API}`, body: {} });
+    const id = encodeURIComponent(created.json.identity.id);
+    const issued = await signedSend(emulator, {
+      method: "POST",
+      path: `/identities/${id}/:issueAccessToken?api-version=${API}`,
+      body: { scopes: ["chat"] },
+    });
+    const refused = await send(emulator.endpoint, { method: "GET", path: "/missing" });
+    const revoked = await signedSend(emulator, { method: "POST", path: `/identities/${id}/:revokeAccessTokens?api-version=${API}` });
+    const seen = [created, issued, refused, revoked].map((response) => [
+      response.status,
+      response.headers["content-type"] ?? null,
+      response.headers["accept-ranges"] ?? null,
+    ]);
+    expect(seen).toStrictEqual([
+      [201, "application/json; charset=utf-8", null],
+      [200, "application/json; charset=utf-8", "bytes"],
+      [404, "application/json", null],
+      [204, null, null],
+    ]);
   });
 
   it("answers an unknown route with 404 and a wrong method with 405", async () => {

@@ -37,14 +37,29 @@ describe("checkTeamsExchange", () => {
     );
   });
 
+  const OTHER = "cccccccc-0000-0000-0000-000000000003";
   it.each([
-    ["appId", { appId: "other", userId: USER }, "The appId does not match the Entra ID token's appid claim."],
-    ["userId", { appId: APP, userId: "other" }, "The userId does not match the Entra ID token's oid claim."],
-    ["missing appId", { userId: USER }, "The appId field is required."],
-    ["missing userId", { appId: APP }, "The userId field is required."],
-  ])("refuses a mismatched or missing %s with 400", (_kind, fields, message) => {
+    ["missing appId", { userId: USER }, "AppId: The AppId field is required.", "AppId", true],
+    ["empty appId", { appId: "", userId: USER }, "AppId: The AppId field is required.", "AppId", true],
+    ["missing userId", { appId: APP }, "UserId: The UserId field is required.", "UserId", true],
+    ["malformed appId", { appId: "other", userId: USER }, "Provided AppId has invalid format.", "appId", false],
+    ["malformed userId", { appId: APP, userId: "other" }, "Provided UserId has invalid format.", "userId", false],
+    ["mismatched appId", { appId: OTHER, userId: USER }, "Provided AppId doesn't match the access token.", "appId", false],
+    ["mismatched userId", { appId: APP, userId: OTHER }, "Provided UserId doesn't match the access token.", "userId", false],
+  ])("refuses a %s with 400 ValidationError, the service's text and target", (_kind, fields, message, target, unversioned) => {
     expect(() => checkTeamsExchange({ token: teamsJwt({ appid: APP, oid: USER, exp: EXP }), ...fields }, NOW)).toThrow(
-      expect.objectContaining({ status: 400, message }),
+      expect.objectContaining({ status: 400, code: "ValidationError", message, target, unversioned }),
+    );
+  });
+
+  it("checks the token before the format of the ids (an invalid token with any ids is 401)", () => {
+    expect(() => checkTeamsExchange({ token: "invalid", appId: "not-a-guid", userId: APP }, NOW)).toThrow(
+      expect.objectContaining({
+        status: 401,
+        code: "InvalidAccessToken",
+        message: "Provided access token is not valid.",
+        unversioned: true,
+      }),
     );
   });
 });
@@ -62,13 +77,21 @@ describe("POST /teamsUser/:exchangeAccessToken", () => {
     const exp = Math.floor(Date.now() / 1000) + 1800;
     const response = await exchange({ token: teamsJwt({ appid: APP, oid: USER, exp }), appId: APP, userId: USER });
     expect(response.status).toBe(200);
-    expect(response.json.expiresOn).toBe(new Date(exp * 1000).toISOString().replace("Z", "0000+00:00"));
+    expect(response.json.expiresOn).toBe(new Date(exp * 1000).toISOString().replace(".000Z", "+00:00"));
     expect(decodeJwt(response.json.token).payload).toMatchObject({ skypeid: `orgid:${USER}`, exp, acsScope: "voip,chat" });
   });
 
-  it("answers 401 for garbage and 400 for a mismatch", async () => {
-    expect((await exchange({ token: "garbage", appId: APP, userId: USER })).status).toBe(401);
+  it("answers 401 for garbage and 400 for a mismatch; only the format and mismatch answers carry api-supported-versions", async () => {
+    const garbage = await exchange({ token: "garbage", appId: APP, userId: USER });
+    expect(garbage.status).toBe(401);
+    expect(garbage.headers["api-supported-versions"]).toBeUndefined();
     const exp = Math.floor(Date.now() / 1000) + 1800;
-    expect((await exchange({ token: teamsJwt({ appid: APP, oid: USER, exp }), appId: APP, userId: "someone-else" })).status).toBe(400);
+    const mismatch = await exchange({
+      token: teamsJwt({ appid: APP, oid: USER, exp }),
+      appId: APP,
+      userId: "cccccccc-0000-0000-0000-000000000003",
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.headers["api-supported-versions"]).toBe("2021-10-31-preview, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview");
   });
 });

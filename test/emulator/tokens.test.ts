@@ -40,7 +40,7 @@ describe("tokens", () => {
       resourceLocation: "unitedstates",
       iat: 1704067200,
     });
-    expect(expiresOn).toBe("2024-01-01T01:00:00.5000000+00:00");
+    expect(expiresOn).toBe("2024-01-01T01:00:00.5+00:00");
   });
 
   it("uses a 2048-bit RSA key whose kid is its SHA-1 thumbprint in hex", () => {
@@ -64,7 +64,9 @@ describe("tokens", () => {
     });
   });
 
-  it("formats expiresOn with 7 fractional digits and +00:00", () => {
-    expect(formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324))).toBe("2023-10-10T21:39:39.3240000+00:00");
+  it("formats expiresOn as the service does: no trailing zeros in the fraction, +00:00", () => {
+    expect(formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 324))).toBe("2023-10-10T21:39:39.324+00:00");
+    expect(formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 39, 320))).toBe("2023-10-10T21:39:39.32+00:00");
+    expect(formatExpiresOn(Date.UTC(2023, 9, 10, 21, 39, 40, 0))).toBe("2023-10-10T21:39:40+00:00");
   });
 });

@@ -11,6 +11,9 @@ let client: CommunicationIdentityClient;
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const entraToken = (claims: Record<string, unknown>) => `${base64url({ typ: "JWT", alg: "RS256" })}.${base64url(claims)}.c2ln`;
 const hour = () => Math.floor(Date.now() / 1000) + 3600;
+/** A Teams application and user: Entra ids are GUIDs, and the service refuses anything else. */
+const APP_ID = "aaaaaaaa-0000-4000-8000-000000000001";
+const OBJECT_ID = "bbbbbbbb-0000-4000-8000-000000000002";
 
 async function failure(promise: Promise<unknown>): Promise<RestError> {
   const error: unknown = await promise.then(
@@ -82,13 +85,14 @@ describe("every operation against the emulator", () => {
     expect(emulator.identity(user.communicationUserId)).toBeUndefined();
     const error = await failure(client.issueToken(user, ["chat"]));
     expect(error.statusCode).toBe(401);
-    await expect(client.deleteUser(user)).rejects.toMatchObject({ statusCode: 401 });
-    await expect(client.revokeTokens(user)).rejects.toMatchObject({ statusCode: 401 });
+    expect(error.code).toBe("IdentityNotOwned");
+    await expect(client.deleteUser(user)).rejects.toMatchObject({ statusCode: 401, code: "IdentityNotOwned" });
+    await expect(client.revokeTokens(user)).rejects.toMatchObject({ statusCode: 401, code: "IdentityNotOwned" });
   });
 
   it("exchanges a Teams user's Entra token", async () => {
-    const teamsUserAadToken = entraToken({ appid: "app-1", oid: "oid-1", exp: hour() });
-    const { token, expiresOn } = await client.getTokenForTeamsUser({ teamsUserAadToken, clientId: "app-1", userObjectId: "oid-1" });
+    const teamsUserAadToken = entraToken({ appid: APP_ID, oid: OBJECT_ID, exp: hour() });
+    const { token, expiresOn } = await client.getTokenForTeamsUser({ teamsUserAadToken, clientId: APP_ID, userObjectId: OBJECT_ID });
     expect(token.split(".")).toHaveLength(3);
     expect(expiresOn.getTime()).toBeGreaterThan(Date.now());
   });
@@ -114,9 +118,13 @@ describe("error paths against the emulator", () => {
     expect(error.message.startsWith("Denied by the resource provider.")).toBe(true);
   });
 
-  it("an unknown user gets 401", async () => {
+  it("an unknown user gets the service's 401 IdentityNotOwned, with a hint about the user id, not the key", async () => {
     const error = await failure(client.issueToken(`8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, ["chat"]));
     expect(error.statusCode).toBe(401);
+    expect(error.code).toBe("IdentityNotOwned");
+    expect(error.message).toBe(
+      "Provided identity doesn't belong to the resource. Check the user id: the user was deleted, or belongs to another resource than this endpoint's.",
+    );
   });
 
   it("an unknown api-version gets 400 naming the supported ones", async () => {
@@ -127,9 +135,9 @@ describe("error paths against the emulator", () => {
   });
 
   it("a Teams token that is garbage gets 401 from the service; expired or foreign JWTs are refused before sending", async () => {
-    const expired = entraToken({ appid: "app-1", oid: "oid-1", exp: Math.floor(Date.now() / 1000) - 600 });
-    const other = entraToken({ appid: "app-2", oid: "oid-1", exp: hour() });
-    const ids = { clientId: "app-1", userObjectId: "oid-1" };
+    const expired = entraToken({ appid: APP_ID, oid: OBJECT_ID, exp: Math.floor(Date.now() / 1000) - 600 });
+    const other = entraToken({ appid: "cccccccc-0000-4000-8000-000000000003", oid: OBJECT_ID, exp: hour() });
+    const ids = { clientId: APP_ID, userObjectId: OBJECT_ID };
     const garbage = await failure(client.getTokenForTeamsUser({ teamsUserAadToken: "garbage", ...ids }));
     expect(garbage.statusCode).toBe(401);
     expect(garbage.message).toContain("Check that teamsUserAadToken is a current Microsoft Entra access token of the Teams user");
@@ -146,12 +154,12 @@ describe("error paths against the emulator", () => {
 describe("faults", () => {
   it("every operation succeeds through 429 then 503 on its first two attempts", async () => {
     const user = await client.createUser();
-    const teamsUserAadToken = entraToken({ appid: "a", oid: "o", exp: hour() });
+    const teamsUserAadToken = entraToken({ appid: APP_ID, oid: OBJECT_ID, exp: hour() });
     const operations: Array<[string, () => Promise<unknown>]> = [
       ["createUser", () => client.createUser()],
       ["issueToken", () => client.issueToken(user, ["chat"])],
       ["createUser", () => client.createUserAndToken(["chat"])],
-      ["exchangeTeamsToken", () => client.getTokenForTeamsUser({ teamsUserAadToken, clientId: "a", userObjectId: "o" })],
+      ["exchangeTeamsToken", () => client.getTokenForTeamsUser({ teamsUserAadToken, clientId: APP_ID, userObjectId: OBJECT_ID })],
       ["revokeTokens", () => client.revokeTokens(user)],
       ["deleteUser", () => client.deleteUser(user)],
     ];
@@ -191,9 +199,19 @@ describe("faults", () => {
     expect(emulator.identity(user.communicationUserId)).toBeDefined();
   });
 
-  it("a delete of an unknown user still fails with 401 when nothing was lost", async () => {
+  it("a lost-reply delete whose retry gets 401 Denied (not the service's IdentityNotOwned) reports the 401, not success", async () => {
+    const user = await client.createUser();
+    emulator.faults.add({ drop: "after", operation: "deleteUser", count: 1 });
+    const denied = { error: { code: "Denied", message: "Denied by the resource provider." } };
+    emulator.faults.add({ status: 401, body: denied, operation: "deleteUser", count: 1 });
+    await expect(client.deleteUser(user)).rejects.toMatchObject({ statusCode: 401, code: "Denied" });
+    expect(emulator.faults.remaining()).toBe(0);
+  });
+
+  it("a delete of an unknown user still fails with 401 IdentityNotOwned when nothing was lost", async () => {
     await expect(client.deleteUser(`8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`)).rejects.toMatchObject({
       statusCode: 401,
+      code: "IdentityNotOwned",
     });
   });
 
