@@ -3,14 +3,20 @@ import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } f
 import { createHmacSigner, sha256Base64, type HmacSigner } from "#hmac";
 import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "./signing.js";
 import { clockSkewOf } from "./clockSkew.js";
+import { hasLeftOrigin, removeHeaders } from "./requestOrigin.js";
 
 /** The name of the signing policy in a pipeline. */
 export const accessKeyCredentialPolicyName = "CommunicationAccessKeyCredentialPolicy";
 
+/** The headers a signature consists of; removed from a request that left its origin. */
+const SIGNING_HEADERS = ["Authorization", "x-ms-date", "x-ms-content-sha256"] as const;
+
 /**
  * Creates the pipeline policy that signs each request with HMAC-SHA256 and the access key, as the
  * Communication Services require. Add it in the `Sign` phase, after retries, so that every attempt
- * (each retry, each redirect) carries a fresh `x-ms-date` and signature.
+ * (each retry, each same-origin redirect) carries a fresh `x-ms-date` and signature. A request that
+ * a redirect took to another origin (scheme, host or port) is sent unsigned: the key signs only
+ * for the origin the request was made for.
  *
  * When the service answers 401 and its `Date` is more than 5 minutes from the local clock, the
  * policy adopts the service's clock and sends the request once more; later requests keep using the
@@ -55,6 +61,10 @@ export function createCommunicationAccessKeyCredentialPolicy(credential: KeyCred
   return {
     name: accessKeyCredentialPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      if (hasLeftOrigin(request)) {
+        removeHeaders(request, SIGNING_HEADERS);
+        return next(request);
+      }
       const signing = sign(request);
       if (signing) await signing;
       const response = await next(request);

@@ -7,15 +7,19 @@
  *
  * Requests that need any of that generality go to the default client unchanged, so behaviour is
  * the same; the lean path keeps its contract: agents (`request.agent` from the agent and proxy
- * policies, else one keep-alive agent per protocol), `disableKeepAlive`, the
- * `allowInsecureConnection` check, `timeout` and `abortSignal` rejecting with an `AbortError`,
- * network failures as a `RestError` carrying the system error's `code`, and the response's
- * headers (first value of repeated ones) and body as text.
+ * policies, else a shared keep-alive agent), `allowInsecureConnection` check, `timeout` and
+ * `abortSignal` rejecting with an `AbortError`, network failures as a `RestError` carrying the
+ * system error's `code`, and the response's headers (first value of repeated ones) and body as text.
+ *
+ * Connections are pooled per process, not per client: every client without an agent of its own
+ * shares one keep-alive agent per protocol and TLS settings, so a handler that builds a client per
+ * request holds as many sockets as requests in flight, not one per client ever built.
  *
  * @internal
  */
 // Default imports, looked up per request, so that interceptors that patch `http.request` (nock,
 // instrumentation) see these requests as they see the pipeline's.
+import { createHash } from "node:crypto";
 import http, { type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import https, { type Agent as HttpsAgent } from "node:https";
 import {
@@ -25,36 +29,87 @@ import {
   type HttpClient,
   type PipelineRequest,
   type PipelineResponse,
+  type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import { abortError } from "./abort.js";
+import { markStaleConnection } from "./retryPolicy.js";
+
+/** The process's shared pool: one keep-alive agent per protocol, and one per distinct TLS settings. */
+let httpAgent: HttpAgent | undefined;
+let httpsAgent: HttpsAgent | undefined;
+/** By the settings object, which `tlsPolicy` passes on every request: no hashing per request. */
+const tlsAgentsBySettings = new WeakMap<TlsSettings, HttpsAgent>();
+/** By content, so that clients given equal settings in separate objects share a pool too. */
+const tlsAgentsByContent = new Map<string, HttpsAgent>();
+/** The pipeline's client, for the requests the lean path leaves to it (see {@link isLean}). */
+let general: HttpClient | undefined;
+
+/**
+ * The shared keep-alive agent for a request that names none; `undefined` when it asks for no
+ * keep-alive, which the pipeline's client handles.
+ */
+function sharedAgentFor(request: PipelineRequest, insecure: boolean): HttpAgent | undefined {
+  if (request.disableKeepAlive) return undefined;
+  if (insecure) return (httpAgent ??= new http.Agent({ keepAlive: true }));
+  if (!request.tlsSettings) return (httpsAgent ??= new https.Agent({ keepAlive: true }));
+  return tlsAgentFor(request.tlsSettings);
+}
+
+function tlsAgentFor(settings: TlsSettings): HttpsAgent {
+  let agent = tlsAgentsBySettings.get(settings);
+  if (agent) return agent;
+  const key = contentKey(settings);
+  agent = (key === undefined ? undefined : tlsAgentsByContent.get(key)) ?? new https.Agent({ keepAlive: true, ...settings });
+  if (key !== undefined) tlsAgentsByContent.set(key, agent);
+  tlsAgentsBySettings.set(settings, agent);
+  return agent;
+}
+
+/**
+ * A digest of the settings' content (strings, numbers, buffers, plain objects and arrays), or
+ * `undefined` when they hold anything else (a function such as `checkServerIdentity`, a class
+ * instance) whose equality JSON cannot tell: such settings share only with the same object.
+ */
+function contentKey(settings: TlsSettings): string | undefined {
+  let comparable = true;
+  const json = JSON.stringify(settings, (_name, value: unknown) => {
+    const plain = typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype;
+    if (typeof value === "function" || typeof value === "symbol" || !plain) comparable = false;
+    return value;
+  });
+  return comparable ? createHash("sha256").update(json).digest("base64") : undefined;
+}
 
 /**
  * Creates the client. Its lean path handles requests with a string body or none and no streaming,
- * progress, Expect, Accept-Encoding, TLS settings or request overrides; others go to
- * `createDefaultHttpClient()`, created on first need.
+ * progress, Expect, Accept-Encoding, request overrides or disabled keep-alive; others go to the
+ * pipeline's client, with the shared agent.
  */
 export function createNodeHttpClient(): HttpClient {
-  let general: HttpClient | undefined;
-  let httpAgent: HttpAgent | undefined;
-  let httpsAgent: HttpsAgent | undefined;
-
-  function agentFor(request: PipelineRequest, insecure: boolean): HttpAgent {
-    if (request.agent) return request.agent as HttpAgent;
-    if (request.disableKeepAlive) return insecure ? http.globalAgent : https.globalAgent;
-    if (insecure) return (httpAgent ??= new http.Agent({ keepAlive: true }));
-    return (httpsAgent ??= new https.Agent({ keepAlive: true }));
-  }
-
   return {
     sendRequest(request) {
-      if (!isLean(request)) return (general ??= createDefaultHttpClient()).sendRequest(request);
       const insecure = !request.url.startsWith("https:");
+      const agent = request.agent ?? sharedAgentFor(request, insecure);
+      if (!isLean(request) || !agent) return sendGeneral(request, agent);
       if (insecure && !request.allowInsecureConnection) {
         return Promise.reject(new Error(`Cannot connect to ${request.url} while allowInsecureConnection is false.`));
       }
-      return send(request, insecure, agentFor(request, insecure));
+      return send(request, insecure, agent as HttpAgent);
     },
   };
+}
+
+/** Sends through the pipeline's client, lending it the shared agent for this request only. */
+async function sendGeneral(request: PipelineRequest, agent: PipelineRequest["agent"]): Promise<PipelineResponse> {
+  general ??= createDefaultHttpClient();
+  if (request.agent || !agent) return general.sendRequest(request);
+  request.agent = agent;
+  try {
+    return await general.sendRequest(request);
+  } finally {
+    // A redirect re-enters with the same request object, maybe for the other protocol.
+    request.agent = undefined;
+  }
 }
 
 function isLean(request: PipelineRequest): boolean {
@@ -65,12 +120,20 @@ function isLean(request: PipelineRequest): boolean {
     !request.onDownloadProgress &&
     !request.streamResponseStatusCodes?.size &&
     !request.requestOverrides &&
-    !request.tlsSettings &&
+    !request.disableKeepAlive &&
     !request.headers.has("Expect") &&
     !request.headers.has("Accept-Encoding") &&
     request.method !== "HEAD"
   );
 }
+
+/**
+ * Network errors that mean the server closed a kept-alive connection, when they come on a reused
+ * socket before any byte of the answer: "socket hang up" and a reset read have ECONNRESET, a
+ * write into the closed socket EPIPE. The retry policy sends such a request again at once
+ * (see `markStaleConnection`).
+ */
+const STALE_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
 function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Promise<PipelineResponse> {
   const signal = request.abortSignal;
@@ -81,6 +144,7 @@ function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Pr
     if (body && !request.headers.has("Content-Length")) headers["Content-Length"] = String(Buffer.byteLength(body));
     const options = { method: request.method, headers, agent };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let answered = false;
     const finish = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -89,11 +153,15 @@ function send(request: PipelineRequest, insecure: boolean, agent: HttpAgent): Pr
       finish();
       reject(error);
     };
-    const req = (insecure ? http : https).request(request.url, options, (res) => readResponse(request, res, finish, resolve, fail));
+    const req = (insecure ? http : https).request(request.url, options, (res) => {
+      answered = true;
+      readResponse(request, res, finish, resolve, fail);
+    });
     req.on("error", (error: NodeJS.ErrnoException) => {
-      fail(
-        error.name === "AbortError" ? error : new RestError(error.message, { code: error.code ?? RestError.REQUEST_SEND_ERROR, request }),
-      );
+      if (error.name === "AbortError") return fail(error);
+      const failure = new RestError(error.message, { code: error.code ?? RestError.REQUEST_SEND_ERROR, request });
+      if (!answered && req.reusedSocket && STALE_CONNECTION_CODES.has(error.code ?? "")) markStaleConnection(failure);
+      fail(failure);
     });
     function onAbort(): void {
       req.destroy(abortError("The operation was aborted. Rejecting from abort signal callback while making request."));

@@ -5,10 +5,10 @@
  * @internal
  */
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
-import { createEmptyPipeline, logPolicy, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
 import { addNodePolicies, userAgentPolicyFor } from "#nodePolicies";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
-import { logger } from "./logger.js";
+import { identityLogPolicy } from "./logPolicy.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
@@ -31,7 +31,7 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
-  pipeline.addPolicy(logPolicy({ logger: logger.info, ...options.loggingOptions }), { afterPhase: "Sign" });
+  pipeline.addPolicy(identityLogPolicy(options.loggingOptions), { afterPhase: "Sign" });
   return pipeline;
 }
 

@@ -12,7 +12,13 @@
  *   known to honour `Repeatability-Request-ID`; otherwise a retry could mint a second identity, so
  *   the error or answer is returned, saying so. Throttling (429, 503 with `Retry-After`) means the
  *   request was not done, so it is retried in every case.
- * - An abort or timeout is never retried.
+ * - A request that met a kept-alive connection the server had closed (reset on a reused socket
+ *   before any byte of the answer: the server closed the idle connection as the request came) was
+ *   not processed: it is sent again at once, creates included. Its answer is still read as after
+ *   an unknown outcome (a delete that then finds the user gone is done), because a server that
+ *   processed a request and then dropped the connection unanswered looks the same.
+ * - An abort or timeout is never retried, nor an error marked permanent (a refused server
+ *   certificate: see `certificateError.ts`).
  *
  * The loop is written here rather than taken from the pipeline's generic `retryPolicy`: it is a
  * dozen lines, and the browser bundle is smaller without the generic one.
@@ -42,6 +48,8 @@ const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 
 const notRepeatable = new WeakSet<PipelineRequest>();
+const permanent = new WeakSet<RestError>();
+const staleConnection = new WeakSet<RestError>();
 const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
 
 /**
@@ -50,6 +58,16 @@ const repeatedAfterUnknownOutcome = new WeakSet<PipelineRequest>();
  */
 export function markNotRepeatable(request: PipelineRequest): void {
   notRepeatable.add(request);
+}
+
+/** Marks an error that no retry can mend, raised before anything was sent: it is thrown at once. */
+export function markPermanent(error: RestError): void {
+  permanent.add(error);
+}
+
+/** Marks a failure on a kept-alive connection the server had closed: the request was not processed, and is sent again at once. */
+export function markStaleConnection(error: RestError): void {
+  staleConnection.add(error);
 }
 
 /** Whether {@link markNotRepeatable} marked the request. */
@@ -120,8 +138,9 @@ function decide(
   }
   if (!error) return undefined;
   const sent = !NOT_SENT_CODES.has(String(error.code));
-  if (sent && error.request && notRepeatable.has(error.request)) return { throw: outcomeUnknownError(error) };
   if (sent && error.request) repeatedAfterUnknownOutcome.add(error.request);
+  if (staleConnection.has(error)) return { retryAfterMs: 0 };
+  if (sent && error.request && notRepeatable.has(error.request)) return { throw: outcomeUnknownError(error) };
   return { retryAfterMs: backoff(retryCount, options.retryDelayInMs, options.maxRetryDelayInMs) };
 }
 
@@ -162,6 +181,7 @@ export function identityRetryPolicy(options: PipelineRetryOptions = {}): Pipelin
           response = await next(request);
         } catch (caught) {
           if (!isRestError(caught)) throw caught;
+          if (permanent.has(caught)) throw caught;
           error = caught;
         }
         if (request.abortSignal?.aborted) throw abortError();

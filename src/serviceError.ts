@@ -37,7 +37,10 @@ export function serviceErrorCode(response: PipelineResponse): string | undefined
 export const IDENTITY_NOT_OWNED = "IdentityNotOwned";
 
 function hintFor(response: PipelineResponse, now: number, error: ServiceErrorDetails["error"]): string {
-  const skew = clockSkewOf(response, now);
+  // A Microsoft Entra token is checked against the service's clock alone, so skew and keys are
+  // hints for signed requests only.
+  const bearer = response.request.headers.get("authorization")?.startsWith("Bearer ") ?? false;
+  const skew = bearer ? undefined : clockSkewOf(response, now);
   if (skew !== undefined) {
     const minutes = Math.round(Math.abs(skew) / 60_000);
     return (
@@ -50,6 +53,9 @@ function hintFor(response: PipelineResponse, now: number, error: ServiceErrorDet
   }
   if (response.status === 401 && error?.code === IDENTITY_NOT_OWNED) {
     return " Check the user id: the user was deleted, or belongs to another resource than this endpoint's.";
+  }
+  if (response.status === 401 && bearer) {
+    return " Check that the TokenCredential signs in to the tenant of this endpoint's resource, and that its identity has a role on the resource (such as Contributor).";
   }
   if (response.status === 401) {
     return " Check that the access key belongs to this endpoint's resource, and that the machine's clock is right.";
@@ -65,7 +71,8 @@ function hintFor(response: PipelineResponse, now: number, error: ServiceErrorDet
 
 /**
  * A `RestError` for a response the operation did not expect: the service's message and code when
- * the body has them, else the status, plus a hint for 401 (an unknown user; keys, clock) and 404 (endpoint).
+ * the body has them, else the status, plus a hint for 401 (an unknown user; keys and clock, or the
+ * Entra credential's tenant and role) and 404 (endpoint).
  */
 export function serviceError(response: PipelineResponse, now = Date.now()): RestError {
   const error = errorBody(response.bodyAsText);

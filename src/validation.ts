@@ -39,7 +39,7 @@ export const MAX_TOKEN_MINUTES = 1440;
 /**
  * The id of a user given as a {@link CommunicationUser} or as its id string.
  *
- * @throws TypeError when it is neither; RangeError when the id is empty or blank.
+ * @throws TypeError when it is neither; RangeError when the id is empty, blank, `.` or `..`.
  */
 export function userIdOf(user: CommunicationUser | string): string {
   const id: unknown = typeof user === "object" && user !== null ? (user as Partial<CommunicationUser>).communicationUserId : user;
@@ -51,7 +51,26 @@ export function userIdOf(user: CommunicationUser | string): string {
   if (id.trim() === "") {
     throw refusal(new RangeError("The user id is empty. Pass the communicationUserId that createUser returned (it starts with 8:acs:)."));
   }
+  checkIdStaysInPath(id);
   return id;
+}
+
+/**
+ * `encodeURIComponent` keeps every id in one path segment (it encodes `/`, `?`, `#` and `%`), except
+ * `.` and `..`, which URL parsing reads as "this folder" and "the parent folder":
+ * `DELETE /identities/..` would become `DELETE /`.
+ *
+ * @throws RangeError when the id is `.` or `..`.
+ */
+function checkIdStaysInPath(id: string): void {
+  if (id === "." || id === "..") {
+    throw refusal(
+      new RangeError(
+        `The user id "${id}" is not an id: in a URL it means a folder, and the request would go to another address. ` +
+          "Pass the communicationUserId that createUser returned (it starts with 8:acs:).",
+      ),
+    );
+  }
 }
 
 /**

@@ -33,6 +33,25 @@ describe("raceAbort", () => {
   });
 });
 
+describe("raceAbort with a deadline", () => {
+  it("rejects with an AbortError carrying the deadline's message when the deadline passes first, and calls onAbort once", async () => {
+    const onAbort = vi.fn();
+    const started = Date.now();
+    const raced = raceAbort(new Promise(() => undefined), undefined, onAbort, { ms: 30, message: "No answer within 30 ms." });
+    await expect(raced).rejects.toMatchObject({ name: "AbortError", message: "No answer within 30 ms." });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(29);
+    expect(onAbort).toHaveBeenCalledTimes(1);
+  });
+
+  it("settles like the promise before the deadline, and the signal still wins when it fires first", async () => {
+    expect(await raceAbort(Promise.resolve(2), undefined, undefined, { ms: 1_000, message: "late" })).toBe(2);
+    const controller = new AbortController();
+    const raced = raceAbort(new Promise(() => undefined), controller.signal, undefined, { ms: 1_000, message: "late" });
+    controller.abort();
+    await expect(raced).rejects.toMatchObject({ name: "AbortError", message: "The operation was aborted." });
+  });
+});
+
 describe("abortError", () => {
   it("is an Error named AbortError", () => {
     const error = abortError();

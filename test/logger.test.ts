@@ -91,9 +91,9 @@ describe("logging at verbose", () => {
 
     const log = lines.join("\n");
     expect(log).toContain("acs-identity");
-    expect(log).toContain("Request:");
-    expect(log).toContain("Response status code: 201");
-    expect(log).toContain("Response status code: 401");
+    expect(log).toMatch(/Request [0-9a-f-]{36}: POST https:\/\/contoso\.communication\.azure\.com\/identities\?api-version=2023-10-01 \{/);
+    expect(log).toMatch(/Response [0-9a-f-]{36}: 201 in \d+ ms/);
+    expect(log).toMatch(/Response [0-9a-f-]{36}: 401 in \d+ ms/);
     expect(signatures).toHaveLength(6);
     const shownError = [JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)].join("\n");
     for (const text of [log, shownError]) {

@@ -1,9 +1,12 @@
 import { createServer, Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { createPipelineRequest, isRestError, type PipelineRequestOptions } from "@azure/core-rest-pipeline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import { createNodeHttpClient } from "../src/nodeHttpClient.js";
+import { startIdentityServer, tlsFixture, type IdentityServer } from "./helpers/identityServer.js";
 
 interface Seen {
   method: string;
@@ -147,5 +150,98 @@ describe("createNodeHttpClient", () => {
     req.headers.set("Accept-Encoding", "gzip");
     const response = await createNodeHttpClient().sendRequest(req);
     expect(response.bodyAsText).toBe("unzipped");
+  });
+});
+
+describe("one connection pool per process", () => {
+  let server: IdentityServer;
+  afterEach(() => server.close());
+
+  it("1,000 clients calling one after another share one connection", async () => {
+    server = await startIdentityServer();
+    for (let i = 0; i < 1000; i++) await new CommunicationIdentityClient(server.connectionString).createUser();
+    expect({ created: server.created, connections: server.connections, open: server.open }).toStrictEqual({
+      created: 1000,
+      connections: 1,
+      open: 1,
+    });
+  });
+
+  it("1,000 clients, 8 calling at a time, open 8 connections", async () => {
+    server = await startIdentityServer();
+    for (let batch = 0; batch < 125; batch++) {
+      await Promise.all(Array.from({ length: 8 }, () => new CommunicationIdentityClient(server.connectionString).createUser()));
+    }
+    expect({ created: server.created, connections: server.connections, open: server.open }).toStrictEqual({
+      created: 1000,
+      connections: 8,
+      open: 8,
+    });
+  });
+
+  it("shares among clients with equal TLS options, never with other TLS options or the client's own agent", async () => {
+    const ca = tlsFixture("loopback");
+    server = await startIdentityServer(undefined, ca);
+    const clients = [
+      { tlsOptions: { ca } },
+      { tlsOptions: { ca: Buffer.from(ca) } }, // equal content in another object: shares with the first
+      { tlsOptions: { ca, cert: ca, key: tlsFixture("key") } }, // a client certificate: a pool of its own
+      { agent: new HttpsAgent({ keepAlive: true, ca }) }, // the caller's agent: used as given
+    ].map((options) => new CommunicationIdentityClient(server.connectionString, options));
+    for (const client of [...clients, ...clients]) await client.createUser();
+    expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 8, connections: 3 });
+  });
+  it("shares by content only what JSON can compare: settings holding functions share only as the same object", async () => {
+    const ca = tlsFixture("loopback");
+    server = await startIdentityServer(undefined, ca);
+    const settings = { ca, checkServerIdentity: () => undefined };
+    const clients = [settings, settings, { ca, checkServerIdentity: () => undefined }].map(
+      (tlsOptions) => new CommunicationIdentityClient(server.connectionString, { tlsOptions: tlsOptions as never }),
+    );
+    for (const client of clients) await client.createUser();
+    expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 3, connections: 2 });
+  });
+
+  it("lends the pool to the requests it leaves to the pipeline's client (here with Accept-Encoding)", async () => {
+    server = await startIdentityServer();
+    const requestOptions = { customHeaders: { "Accept-Encoding": "identity" } };
+    for (let i = 0; i < 10; i++) {
+      await new CommunicationIdentityClient(server.connectionString).createUser(i % 2 ? { requestOptions } : {});
+    }
+    expect({ created: server.created, connections: server.connections }).toStrictEqual({ created: 10, connections: 1 });
+  });
+});
+
+describe("a kept-alive connection the server has closed", () => {
+  let server: IdentityServer;
+  afterEach(() => server.close());
+
+  it("is not an unknown outcome: a create reset on a reused connection before any answer is sent again, and done once", async () => {
+    let dropped = 0;
+    // The server closes the connection as the second request arrives on it, as one does whose idle timeout just ran out.
+    server = await startIdentityServer((_request, onConnection) => (onConnection === 2 && dropped++ === 0 ? "drop" : "answer"));
+    const client = new CommunicationIdentityClient(server.connectionString);
+    const users = [await client.createUser(), await client.createUser()];
+    expect(users).toStrictEqual([{ communicationUserId: "8:acs:test_1" }, { communicationUserId: "8:acs:test_2" }]);
+    expect({ requests: server.requests, created: server.created, connections: server.connections }).toStrictEqual({
+      requests: 3,
+      created: 2,
+      connections: 2,
+    });
+  });
+
+  it("a create reset on a fresh connection still reports that its outcome is unknown", async () => {
+    server = await startIdentityServer((_request, onConnection) => (onConnection === 1 ? "drop" : "answer"));
+    const error = await new CommunicationIdentityClient(server.connectionString).createUser().catch((e: unknown) => e);
+    expect(isRestError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "The connection failed after the create request was sent (socket hang up), so the identity may or may not exist. " +
+        "It was not retried, because this api-version may not honour Repeatability-Request-ID and a retry could create a second identity.",
+    );
+    expect({ requests: server.requests, created: server.created, connections: server.connections }).toStrictEqual({
+      requests: 1,
+      created: 0,
+      connections: 1,
+    });
   });
 });

@@ -7,9 +7,16 @@ import {
   type PipelineRequest,
 } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { identityRetryPolicy, markNotRepeatable, retryAfterMs } from "../src/retryPolicy.js";
+import {
+  identityRetryPolicy,
+  markNotRepeatable,
+  markPermanent,
+  markStaleConnection,
+  retryAfterMs,
+  wasRepeatedAfterUnknownOutcome,
+} from "../src/retryPolicy.js";
 
-type Outcome = { status: number; headers?: Record<string, string> } | { error: string };
+type Outcome = { status: number; headers?: Record<string, string> } | { error: string; mark?: (error: RestError) => void };
 
 /** Sends one request through the retry policy against a scripted transport; returns the calls made. */
 async function run(outcomes: Outcome[], prepare: (request: PipelineRequest) => void = () => {}) {
@@ -17,7 +24,11 @@ async function run(outcomes: Outcome[], prepare: (request: PipelineRequest) => v
   const httpClient: HttpClient = {
     async sendRequest(request) {
       const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
-      if ("error" in outcome) throw new RestError(`socket ${outcome.error}`, { code: outcome.error, request });
+      if ("error" in outcome) {
+        const error = new RestError(`socket ${outcome.error}`, { code: outcome.error, request });
+        outcome.mark?.(error);
+        throw error;
+      }
       return { request, status: outcome.status, headers: createHttpHeaders(outcome.headers) };
     },
   };
@@ -83,6 +94,28 @@ describe("identityRetryPolicy", () => {
       { status: 201 },
     ];
     expect(await run(throttled, markNotRepeatable)).toMatchObject({ calls: 3, status: 201 });
+  });
+
+  it("throws an error marked permanent at once, as it is", async () => {
+    const result = await run([{ error: "CERT_HAS_EXPIRED", mark: markPermanent }, { status: 201 }]);
+    expect({ calls: result.calls, code: result.error?.code, message: result.error?.message }).toStrictEqual({
+      calls: 1,
+      code: "CERT_HAS_EXPIRED",
+      message: "socket CERT_HAS_EXPIRED",
+    });
+  });
+
+  it("sends a create that met a stale kept-alive connection again, and reads its answer as after an unknown outcome", async () => {
+    let request: PipelineRequest | undefined;
+    const result = await run([{ error: "ECONNRESET", mark: markStaleConnection }, { status: 201 }], (r) => {
+      markNotRepeatable(r);
+      request = r;
+    });
+    expect({ calls: result.calls, status: result.status, repeated: wasRepeatedAfterUnknownOutcome(request!) }).toStrictEqual({
+      calls: 2,
+      status: 201,
+      repeated: true,
+    });
   });
 
   it("repeats a create that never left the machine", async () => {

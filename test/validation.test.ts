@@ -1,4 +1,4 @@
-import type { HttpClient, RestError } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, type HttpClient, type RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import type { CommunicationUser, GetTokenForTeamsUserOptions, TokenScope } from "../src/models.js";
@@ -14,6 +14,28 @@ const bad = <T>(value: unknown) => value as T;
 const V400 = [400, "ValidationError"] as const;
 const T401 = [401, "InvalidAccessToken"] as const;
 
+/** `.` and `..` to every operation that takes a user, as a string and in a user object. */
+function dotIdCases(): Array<[string, Call, typeof RangeError, string, readonly [number, string]]> {
+  const operations: Array<[string, (c: CommunicationIdentityClient, user: CommunicationUser | string) => Promise<unknown>]> = [
+    ["getUser", (c, user) => c.getUser(user)],
+    ["issueToken", (c, user) => c.issueToken(user, ["chat"])],
+    ["getToken", (c, user) => c.getToken(user, ["chat"])],
+    ["revokeTokens", (c, user) => c.revokeTokens(user)],
+    ["deleteUser", (c, user) => c.deleteUser(user)],
+  ];
+  return operations.flatMap(([name, operation]) =>
+    [".", ".."].flatMap((id): Array<[string, Call, typeof RangeError, string, readonly [number, string]]> => {
+      const message =
+        `The user id "${id}" is not an id: in a URL it means a folder, and the request would go to another address. ` +
+        "Pass the communicationUserId that createUser returned (it starts with 8:acs:).";
+      return [
+        [`the user id "${id}" to ${name}`, (c) => operation(c, id), RangeError, message, V400],
+        [`a user object with the id "${id}" to ${name}`, (c) => operation(c, { communicationUserId: id }), RangeError, message, V400],
+      ];
+    }),
+  );
+}
+
 const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string, readonly [number, string]]> = [
   ["an empty user id", (c) => c.issueToken("", ["chat"]), RangeError, "user id is empty", V400],
   ["a whitespace user id", (c) => c.revokeTokens("   "), RangeError, "user id is empty", V400],
@@ -28,6 +50,7 @@ const cases: Array<[string, Call, typeof TypeError | typeof RangeError, string, 
     V400,
   ],
   ["a user object with an empty id", (c) => c.deleteUser({ communicationUserId: "" }), RangeError, "user id is empty", V400],
+  ...dotIdCases(),
   ["empty scopes", (c) => c.issueToken(USER, []), RangeError, "Scopes must not be empty", V400],
   ["scopes that are a string", (c) => c.issueToken(USER, bad<TokenScope[]>("chat")), TypeError, "array of strings", V400],
   ["undefined scopes", (c) => c.createUserAndToken(bad<TokenScope[]>(undefined)), TypeError, "array of strings", V400],
@@ -151,5 +174,20 @@ describe("scopes", () => {
     await expect(clientFor().issueToken(USER, [new UnknownTokenScope(" ")])).rejects.toThrow(
       new RangeError('A scope is an empty string: use a scope name such as "chat" or "voip".'),
     );
+  });
+});
+
+describe("every other user id stays in its path segment", () => {
+  it.each(["...", ".a", "a/../..", "../x", "?api-version=x", "#x", "%2e%2e", "%2E", "a b"])("%s", async (id) => {
+    const paths: string[] = [];
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        paths.push(new URL(request.url).pathname);
+        return { request, status: 204, headers: createHttpHeaders() };
+      },
+    };
+    const client = new CommunicationIdentityClient(`endpoint=https://contoso.communication.azure.com/;accesskey=${KEY}`, { httpClient });
+    await client.revokeTokens(id);
+    expect(paths).toStrictEqual([`/identities/${encodeURIComponent(id)}/:revokeAccessTokens`]);
   });
 });

@@ -14,9 +14,14 @@ Stops on Ctrl+C (SIGINT) or SIGTERM.
 Options:
   --port <n>          port to listen on (default: any free port)
   --host <address>    loopback address to listen on (default: 127.0.0.1)
-  --access-key <key>  base64 access key (default: a random 64-byte key)
-  --data-dir <dir>    keep identities in this directory across restarts
+  --access-key <key>  base64 access key (default: a random 64-byte key, kept in
+                      the data directory when there is one)
+  --data-dir <dir>    keep identities, the token signing key and a generated
+                      access key in this directory across restarts
   --allow-bearer      accept any "Authorization: Bearer" token
+  --cors-origin <o>   a web origin whose pages may call the emulator, e.g.
+                      http://localhost:5173; repeatable (default: any loopback
+                      origin: localhost, 127.x.x.x, [::1], any port)
   -h, --help          show this help`;
 
 /**
@@ -35,6 +40,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "access-key": { type: "string" },
       "data-dir": { type: "string" },
       "allow-bearer": { type: "boolean" },
+      "cors-origin": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -46,6 +52,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values.host !== undefined) options.host = values.host;
   if (values["access-key"] !== undefined) options.accessKey = values["access-key"];
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
+  if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
   return options;
 }
 

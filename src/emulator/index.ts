@@ -10,12 +10,15 @@ import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { isBase64Key } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
+import { createCorsHeaders } from "./cors.js";
+import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
 import { FaultInjector } from "./faults.js";
+import { jwksReply } from "./jwks.js";
 import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
 import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
-import { createTokenMinter, type TokenMinter } from "./tokens.js";
+import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
@@ -29,8 +32,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * @param options - see {@link EmulatorOptions}; all optional.
  * @returns the running emulator; call `close()` when done.
  * @throws TypeError for an option of the wrong form (a non-loopback host, a key that is not
- * base64, a resource id that is not a GUID); Error when the port is taken or `dataDir` holds a
- * damaged journal or another resource's.
+ * base64, a resource id that is not a GUID, a CORS origin that is not one); Error when the port is
+ * taken, `dataDir` holds another resource's journal or a damaged key, or cannot be written. Damaged
+ * journal lines do not stop the start: they are skipped and described on stderr.
  * @example
  * ```ts
  * const emulator = await startEmulator();
@@ -41,16 +45,22 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const accessKey = options.accessKey ?? randomBytes(64).toString("base64");
-  checkOptions(options, host, accessKey);
+  checkOptions(options, host);
+  const cors = createCorsHeaders(options.corsOrigins);
   const now = options.now ?? Date.now;
   const store = await IdentityStore.open({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
   });
+  if (store.damageReport !== undefined) process.stderr.write(`${store.damageReport}\n`);
   let minter: TokenMinter | undefined;
   try {
-    minter = await createTokenMinter({ resourceId: store.resourceId, resourceLocation: options.resourceLocation ?? "unitedstates" });
+    const accessKey = options.accessKey ?? (await generatedAccessKey(options.dataDir));
+    minter = await createTokenMinter({
+      resourceId: store.resourceId,
+      resourceLocation: options.resourceLocation ?? "unitedstates",
+      privateKey: await signingKeyFor(options.dataDir),
+    });
     const faults = new FaultInjector();
     const handle = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
@@ -58,8 +68,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults,
       repeatability: new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now),
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
+      jwks: jwksReply(minter.jwks),
     });
-    const server = await listen(handle, options.port ?? 0, host);
+    const server = await listen(handle, options.port ?? 0, host, cors);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
@@ -84,9 +95,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 }
 
-function checkOptions(options: EmulatorOptions, host: string, accessKey: string): void {
+/**
+ * A random access key; with a data directory, the one generated there at the first start, so that
+ * the printed connection string keeps working across restarts.
+ */
+async function generatedAccessKey(dataDir: string | undefined): Promise<string> {
+  const generate = () => randomBytes(64).toString("base64");
+  if (dataDir === undefined) return generate();
+  const key = (await keptFile(dataDir, ACCESS_KEY_FILE, () => `${generate()}\n`)).trim();
+  if (!isBase64Key(key)) {
+    throw new Error(`The access key kept in ${dataDir} (${ACCESS_KEY_FILE}) is damaged; delete the file to generate a new key.`);
+  }
+  return key;
+}
+
+function checkOptions(options: EmulatorOptions, host: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
-  if (!isBase64Key(accessKey)) throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+  const { accessKey } = options;
+  if (accessKey !== undefined && !isBase64Key(accessKey))
+    throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;

@@ -2,9 +2,15 @@
  * The append-only journal that makes the store durable: one JSON object per line, appended and
  * fsync'ed before the reply that depends on it is sent. Concurrent appends share one write and one
  * fsync (group commit), so durability costs one disk flush per burst, not per request.
+ *
+ * A write either lands whole or not at all: every write is finished (a short write is continued)
+ * or fails, and a failed one is cut off again, so the next one starts where the last good line
+ * ended. Nothing is acknowledged that is not on disk.
  */
-import { mkdir, open, readFile, truncate, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { syncDirectory } from "./dataDirFiles.js";
 import { lockDataDir } from "./dataDirLock.js";
 
 /** The journal's file name inside the data directory. */
@@ -18,6 +24,34 @@ export type JournalEvent =
   | { op: "revoke"; id: string; at: number }
   | { op: "delete"; id: string; at: number };
 
+/** A line that holds a JSON object, not yet checked to be an event. */
+export interface JournalLine {
+  /** The line number, from 1. */
+  line: number;
+  /** The parsed object. */
+  value: Record<string, unknown>;
+}
+
+/** A line whose content was skipped, and why. */
+export interface JournalDamage {
+  /** The line number, from 1. */
+  line: number;
+  /** What the line was, or seemed to be. */
+  reason: string;
+}
+
+/** What {@link Journal.open} found. */
+export interface OpenedJournal {
+  /** The journal, ready for appends. */
+  journal: Journal;
+  /** The lines holding JSON objects, oldest first. */
+  lines: JournalLine[];
+  /** The lines that could not be read. A torn last line (a crash mid-append) is cut off, not listed. */
+  damage: JournalDamage[];
+  /** The journal's path. */
+  path: string;
+}
+
 interface Batch {
   text: string;
   done: Promise<void>;
@@ -27,31 +61,43 @@ interface Batch {
 export class Journal {
   readonly #file: FileHandle;
   readonly #unlock: () => Promise<void>;
+  /** Bytes of whole, fsync'ed lines: where the next write starts. */
+  #length: number;
+  /** A failed write may have left bytes past {@link #length} that could not yet be cut off. */
+  #dirty = false;
   #collecting: Batch | undefined;
   #tail: Promise<void> = Promise.resolve();
 
-  private constructor(file: FileHandle, unlock: () => Promise<void>) {
+  private constructor(file: FileHandle, unlock: () => Promise<void>, length: number) {
     this.#file = file;
     this.#unlock = unlock;
+    this.#length = length;
   }
 
   /**
    * Opens (creating when missing) the journal in `dir` and reads what it holds. A torn last line,
-   * left by a crash in the middle of a write, is cut off; damage anywhere else is an error.
+   * left by a crash in the middle of a write, is cut off. Lines that cannot be read elsewhere are
+   * skipped and listed in `damage`; they stay in the file.
    *
-   * @returns the journal, ready for appends, and the events it held, oldest first.
-   * @throws Error when another running emulator uses `dir`, or a line other than the last is not valid JSON.
+   * @throws Error when another running emulator uses `dir`, or the file cannot be read or opened.
    */
-  static async open(dir: string): Promise<{ journal: Journal; events: JournalEvent[] }> {
+  static async open(dir: string): Promise<OpenedJournal> {
     await mkdir(dir, { recursive: true });
     const unlock = await lockDataDir(dir);
     try {
       const path = join(dir, JOURNAL_FILE);
-      const { events, validLength, fileLength } = parse(await readIfExists(path), path);
-      if (validLength < fileLength) await truncate(path, validLength);
-      const file = await open(path, "a");
+      const { lines, damage, validLength } = parse(await readIfExists(path));
+      // Read and write, no O_APPEND: each write goes to an explicit position, after the last good line.
+      const file = await open(path, constants.O_RDWR | constants.O_CREAT);
+      try {
+        await file.truncate(validLength);
+        await file.datasync();
+      } catch (error) {
+        await file.close();
+        throw error;
+      }
       await syncDirectory(dir);
-      return { journal: new Journal(file, unlock), events };
+      return { journal: new Journal(file, unlock, validLength), lines, damage, path };
     } catch (error) {
       await unlock();
       throw error;
@@ -59,24 +105,23 @@ export class Journal {
   }
 
   /**
-   * Appends an event. Resolves once it is on disk (written and fsync'ed).
+   * Appends events; events appended together are written in one write, so they land together or
+   * not at all. Resolves once they are on disk (written and fsync'ed).
+   *
+   * @throws the file system's error (e.g. ENOSPC) when the write or the fsync failed; then none of
+   * the events is in the journal.
    */
-  append(event: JournalEvent): Promise<void> {
-    const line = `${JSON.stringify(event)}\n`;
+  append(...events: JournalEvent[]): Promise<void> {
+    const text = events.map((event) => `${JSON.stringify(event)}\n`).join("");
     if (this.#collecting) {
-      this.#collecting.text += line;
+      this.#collecting.text += text;
       return this.#collecting.done;
     }
-    const batch: Batch = { text: line, done: Promise.resolve() };
+    const batch: Batch = { text, done: Promise.resolve() };
     batch.done = this.#tail.then(() => this.#write(batch));
     this.#tail = batch.done.catch(() => undefined);
     this.#collecting = batch;
     return batch.done;
-  }
-
-  /** Resolves once everything appended so far is on disk. */
-  async flushed(): Promise<void> {
-    await (this.#collecting?.done ?? this.#tail);
   }
 
   /** Waits for pending writes, then closes the file. */
@@ -89,8 +134,34 @@ export class Journal {
   async #write(batch: Batch): Promise<void> {
     // From here on new appends start the next batch: this one's text is final.
     if (this.#collecting === batch) this.#collecting = undefined;
-    await this.#file.write(batch.text);
-    await this.#file.datasync();
+    const bytes = Buffer.from(batch.text);
+    try {
+      if (this.#dirty) await this.#cutBack();
+      this.#dirty = true;
+      await writeFully(this.#file, bytes, this.#length);
+      await this.#file.datasync();
+      this.#length += bytes.length;
+      this.#dirty = false;
+    } catch (error) {
+      // Cut off what part of the batch got written: the journal ends at its last good line again.
+      await this.#cutBack().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #cutBack(): Promise<void> {
+    await this.#file.truncate(this.#length);
+    this.#dirty = false;
+  }
+}
+
+/** Writes every byte at `position`, continuing after short writes; a write that makes no progress fails. */
+async function writeFully(file: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await file.write(bytes, written, bytes.length - written, position + written);
+    if (bytesWritten <= 0) throw Object.assign(new Error("The journal write made no progress."), { code: "EIO" });
+    written += bytesWritten;
   }
 }
 
@@ -103,48 +174,87 @@ async function readIfExists(path: string): Promise<Buffer> {
   }
 }
 
-/** Parses the journal's lines; `validLength` is the byte length of the part that is whole. */
-function parse(content: Buffer, path: string): { events: JournalEvent[]; validLength: number; fileLength: number } {
-  const events: JournalEvent[] = [];
+/** Splits the journal into lines; `validLength` is the byte length without a torn last line. */
+function parse(content: Buffer): { lines: JournalLine[]; damage: JournalDamage[]; validLength: number } {
+  const lines: JournalLine[] = [];
+  const damage: JournalDamage[] = [];
   let offset = 0;
-  let lineNumber = 0;
-  while (offset < content.length) {
+  for (let line = 1; offset < content.length; line++) {
     const end = content.indexOf(0x0a, offset);
-    const isLast = end === -1 || end === content.length - 1;
-    const text = content.subarray(offset, end === -1 ? content.length : end).toString("utf8");
-    lineNumber += 1;
-    const event = parseLine(text);
-    // A crash mid-append leaves at most the last line torn (no newline, or cut inside the JSON).
-    if (event === undefined || end === -1) {
-      if (isLast && (end === -1 || event === undefined)) break;
-      throw new Error(`The emulator journal ${path} is damaged at line ${lineNumber}; move the file away to start empty.`);
-    }
-    if (event !== null) events.push(event);
+    // A crash mid-append leaves a last line without its newline: it was never acknowledged.
+    if (end === -1) break;
+    const text = content.subarray(offset, end).toString("utf8");
     offset = end + 1;
+    if (text.trim() === "") continue;
+    const value = parseObject(text);
+    if (value === undefined) damage.push({ line, reason: unreadable(text) });
+    else lines.push({ line, value });
   }
-  return { events, validLength: offset, fileLength: content.length };
+  return { lines, damage, validLength: offset };
 }
 
-/** An event, `null` for a blank line, or `undefined` when the line is not a journal event. */
-function parseLine(text: string): JournalEvent | null | undefined {
-  if (text.trim() === "") return null;
+function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const value = JSON.parse(text) as { op?: unknown };
-    return typeof value === "object" && value !== null && typeof value.op === "string" ? (value as JournalEvent) : undefined;
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Makes the creation of the journal file itself durable. Not every platform can open a directory. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch {
-    // Windows cannot fsync a directory; the file's own fsyncs still hold its content.
-  } finally {
-    await handle?.close();
+/** What an unreadable line seems to have held: its kind and identity, when those can still be read. */
+function unreadable(text: string): string {
+  const op = /"op":"(create|issue|revoke|delete|resource)"/.exec(text)?.[1];
+  const id = /"id":"(8:acs:[0-9a-f-]{36}_[0-9a-f-]{36})"/.exec(text)?.[1];
+  const held = [op === undefined ? "" : `; op "${op}"`, id === undefined ? "" : `, id ${id}`].join("");
+  return `unreadable (${Buffer.byteLength(text)} bytes${held})`;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Checks that a line is an event of the resource `resourceId`.
+ *
+ * @returns the event, or why it is damage (no id, another resource's id, no time, an unknown kind).
+ */
+export function checkEvent(value: Record<string, unknown>, resourceId: string): JournalEvent | string {
+  const { op } = value;
+  if (op === "resource") {
+    return value.resourceId === resourceId ? (value as JournalEvent) : "resource event of another resource";
   }
+  if (op !== "create" && op !== "issue" && op !== "revoke" && op !== "delete") return "event of unknown kind";
+  if (typeof value.id !== "string" || value.id === "") return `${op} event without an identity id`;
+  const prefix = `8:acs:${resourceId}_`;
+  if (!value.id.startsWith(prefix) || !GUID.test(value.id.slice(prefix.length))) {
+    return `${op} event of an identity not of this resource (${value.id.slice(0, 100)})`;
+  }
+  if (typeof value.at !== "number" || !Number.isFinite(value.at)) return `${op} event of ${value.id} without a valid time`;
+  if (op === "create" && !["customId", "requestId"].every((name) => value[name] === undefined || typeof value[name] === "string")) {
+    return `create event of ${value.id} with a custom id or request id that is not text`;
+  }
+  return value as JournalEvent;
+}
+
+/**
+ * The resource a journal belongs to: its `resource` event's, or, when that line was lost, the one
+ * its first identity id names. `undefined` for a new journal.
+ */
+export function resourceOf(lines: readonly JournalLine[]): string | undefined {
+  for (const { value } of lines) {
+    if (value.op === "resource" && typeof value.resourceId === "string" && GUID.test(value.resourceId)) return value.resourceId;
+  }
+  for (const { value } of lines) {
+    const match = typeof value.id === "string" ? /^8:acs:([0-9a-f-]{36})_/.exec(value.id) : null;
+    if (match && GUID.test(match[1]!)) return match[1];
+  }
+  return undefined;
+}
+
+/** The warning printed at start for a damaged journal: which lines, and what they held. */
+export function damageReport(path: string, damage: readonly JournalDamage[]): string {
+  return [
+    `The emulator journal ${path} is damaged; started without what these lines held:`,
+    ...damage.map(({ line, reason }) => `  line ${line}: ${reason}`),
+    "Every other change was kept. The damaged lines stay in the file.",
+  ].join("\n");
 }

@@ -42,9 +42,10 @@ const MINUTE_MS = 60_000;
 async function createUser(context: OperationContext, request: OperationRequest): Promise<Reply> {
   const create = readCreateRequest(parseJsonObject(request.body), request.version);
   const now = context.now();
-  const identity = await context.store.create(create.customId, now, request.requestId);
-  // The identity as it was before this request's token: a repeated customId create shows the
-  // earlier last issue time (recorded); a new identity has none.
+  // The token's issue time is written with the create: the identity and its token exist together
+  // or not at all. The identity is as it was before this request's token: a repeated customId
+  // create shows the earlier last issue time (recorded); a new identity has none.
+  const identity = await context.store.create(create.customId, now, request.requestId, create.scopes.length > 0);
   if (create.scopes.length === 0) return jsonReply(201, { identity: identityBody(identity) });
   const accessToken = await context.minter.mint({
     id: identity.id,
@@ -52,7 +53,6 @@ async function createUser(context: OperationContext, request: OperationRequest):
     issuedAt: now,
     expiresAt: now + create.expiresInMinutes * MINUTE_MS,
   });
-  await context.store.tokenIssued(identity.id, now);
   return jsonReply(201, { identity: identityBody(identity), accessToken });
 }
 

@@ -1,7 +1,7 @@
 /**
- * The order in which a request is checked and answered: preflight, route (404/405), injected
- * fault, api-version (400), authentication (401), repeatability, then the operation. The HTTP
- * plumbing around it lives in `server.ts`.
+ * The order in which a request is checked and answered: preflight, the public JWKS document, route
+ * (404/405), injected fault, api-version (400), authentication (401), repeatability, then the
+ * operation. The HTTP plumbing around it lives in `server.ts`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingHttpHeaders } from "node:http";
@@ -9,6 +9,7 @@ import { apiVersionOf } from "./apiVersion.js";
 import type { Authenticator } from "./auth.js";
 import { preflightReply } from "./cors.js";
 import { faultReply, type FaultInjector } from "./faults.js";
+import { JWKS_PATH } from "./jwks.js";
 import { OPERATIONS, type OperationContext, type OperationRequest } from "./operations.js";
 import { errorReply, withSupportedVersions, type Reply } from "./reply.js";
 import { repeatabilityKey, type RepeatabilityCache, type RepeatabilityLimits } from "./repeatability.js";
@@ -37,6 +38,8 @@ export interface PipelineParts {
   faults: FaultInjector;
   repeatability: RepeatabilityCache;
   repeatabilityLimits: RepeatabilityLimits;
+  /** The answer to `GET /.well-known/jwks.json`: the public keys that verify issued tokens. */
+  jwks: Reply;
 }
 
 /** A base for parsing request targets; only the path and query of the result are used. */
@@ -52,6 +55,7 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
     let route: Route | undefined;
     try {
       const url = parseTarget(request.target);
+      if (request.method === "GET" && url.pathname === JWKS_PATH) return { reply: parts.jwks };
       route = matchRoute(request.method, url.pathname);
       const fault = parts.faults.take(route.operation);
       if (fault?.latencyMs) await sleep(fault.latencyMs);

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { corsHeaders } from "./cors.js";
+import type { CorsHeaders } from "./cors.js";
 import { ServiceError, toServiceError } from "./errors.js";
 import type { IncomingRequest, Outcome } from "./pipeline.js";
 import { errorReply, type Reply } from "./reply.js";
@@ -30,9 +30,15 @@ export interface EmulatorServer {
  * Starts listening.
  *
  * @param handle - answers one request (see `pipeline.ts`).
+ * @param cors - the CORS headers for a request's `Origin`.
  * @throws Error when the address cannot be bound (e.g. the port is taken).
  */
-export async function listen(handle: (request: IncomingRequest) => Promise<Outcome>, port: number, host: string): Promise<EmulatorServer> {
+export async function listen(
+  handle: (request: IncomingRequest) => Promise<Outcome>,
+  port: number,
+  host: string,
+  cors: CorsHeaders,
+): Promise<EmulatorServer> {
   let closing = false;
   // Sockets with a request being answered: on close, every other socket is cut at once, also one
   // that connected but never sent a whole request (Node's closeIdleConnections leaves those).
@@ -40,7 +46,7 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     busy.add(req.socket);
     res.on("close", () => busy.delete(req.socket));
-    void answer(req, res, handle, () => closing);
+    void answer(req, res, handle, () => closing, cors);
   });
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -56,6 +62,7 @@ export async function listen(handle: (request: IncomingRequest) => Promise<Outco
       errorReply(new ServiceError(417, "ExpectationFailed", "Only Expect: 100-continue is supported.")),
       true,
       clientRequestIdOf(req),
+      cors,
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +90,7 @@ async function answer(
   res: ServerResponse,
   handle: (request: IncomingRequest) => Promise<Outcome>,
   closing: () => boolean,
+  cors: CorsHeaders,
 ): Promise<void> {
   res.on("error", () => undefined);
   try {
@@ -92,13 +100,13 @@ async function answer(
       req.socket.destroy();
       return;
     }
-    send(res, outcome.reply, closing(), clientRequestIdOf(req));
+    send(res, outcome.reply, closing(), clientRequestIdOf(req), cors);
   } catch (thrown) {
     // The client went away (an aborted upload): nobody is left to answer.
     if (req.socket.destroyed) return;
     const error = toServiceError(thrown);
     // An unread body stays on the socket; the connection cannot be reused after a 413.
-    send(res, errorReply(error), closing() || error.status === 413, clientRequestIdOf(req));
+    send(res, errorReply(error), closing() || error.status === 413, clientRequestIdOf(req), cors);
   }
 }
 
@@ -128,14 +136,13 @@ function tooLarge(): ServiceError {
 }
 
 /**
- * The headers of every response: a correlation vector, CORS, and the echo of the request's
+ * The headers of every response: a correlation vector and the echo of the request's
  * `x-ms-client-request-id` (the service echoes it on every answer, errors included).
  */
 function commonHeaders(clientRequestId: string | undefined): Record<string, string> {
   return {
     "ms-cv": correlationVector(),
     ...(clientRequestId === undefined ? {} : { "x-ms-client-request-id": clientRequestId }),
-    ...corsHeaders(),
   };
 }
 
@@ -145,12 +152,13 @@ function clientRequestIdOf(req: IncomingMessage): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function send(res: ServerResponse, reply: Reply, closeConnection: boolean, clientRequestId: string | undefined): void {
+/** Sends an answer, with the CORS headers for the request's `Origin`. */
+function send(res: ServerResponse, reply: Reply, closeConnection: boolean, clientRequestId: string | undefined, cors: CorsHeaders): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(reply.status, responseHeaders(reply, closeConnection, clientRequestId));
+  res.writeHead(reply.status, { ...cors(res.req.headers.origin), ...responseHeaders(reply, closeConnection, clientRequestId) });
   res.end(reply.body);
 }
 

@@ -1,10 +1,13 @@
 /**
  * Access tokens: RS256 JWTs with the service's header and claims, signed with an RSA-2048 key
- * pair generated when the emulator starts. The private key stays in this module's closure and the
- * signing thread.
+ * pair generated when the emulator starts, or kept in its data directory so that tokens verify
+ * across restarts. The private key stays in this module's closure and the signing thread; the
+ * public key is published as a JWKS document.
  */
-import { createHash, generateKeyPair, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomUUID, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
+import { keptFile, SIGNING_KEY_FILE } from "./dataDirFiles.js";
+import type { Jwks } from "./jwks.js";
 import { createRsaSigner } from "./rsaSigner.js";
 
 /** The `scp` claim of every token the service issues. */
@@ -36,6 +39,8 @@ export interface TokenMinter {
   readonly publicKey: KeyObject;
   /** The `kid` header: the key's SHA-1 thumbprint, upper-case hex. */
   readonly keyId: string;
+  /** The public key as a JWKS document (RFC 7517), as a resource server fetches it. */
+  readonly jwks: Jwks;
   /** Issues one token. */
   mint(request: TokenRequest): Promise<AccessToken>;
   /** Stops the signing thread. */
@@ -48,26 +53,31 @@ export interface TokenMinterOptions {
   resourceId: string;
   /** The `resourceLocation` claim. */
   resourceLocation: string;
+  /** The RSA private key that signs. @default a new RSA-2048 key */
+  privateKey?: KeyObject;
 }
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
 /**
- * Generates a key pair (off the main thread) and returns a minter. The key object is created once
- * (re-parsing a PEM on every signature would cost more than the signature) and signing happens on
- * a worker thread (see `rsaSigner.ts`).
+ * Returns a minter for `options.privateKey`, or for a key pair generated off the main thread. The
+ * key object is created once (re-parsing a PEM on every signature would cost more than the
+ * signature) and signing happens on a worker thread (see `rsaSigner.ts`).
  */
 export async function createTokenMinter(options: TokenMinterOptions): Promise<TokenMinter> {
-  const { publicKey, privateKey } = await generateRsaKeyPair("rsa", { modulusLength: 2048 });
+  const privateKey = options.privateKey ?? (await generateSigningKey());
+  const publicKey = createPublicKey(privateKey);
   const thumbprint = createHash("sha1")
     .update(publicKey.export({ type: "spki", format: "der" }))
     .digest();
   const keyId = thumbprint.toString("hex").toUpperCase();
-  const header = base64UrlJson({ alg: "RS256", kid: keyId, x5t: thumbprint.toString("base64url"), typ: "JWT" });
+  const x5t = thumbprint.toString("base64url");
+  const header = base64UrlJson({ alg: "RS256", kid: keyId, x5t, typ: "JWT" });
   const signer = createRsaSigner(privateKey);
   return {
     publicKey,
     keyId,
+    jwks: { keys: [{ ...publicKey.export({ format: "jwk" }), kid: keyId, x5t, use: "sig", alg: "RS256" }] },
     async mint(request) {
       const signingInput = `${header}.${base64UrlJson(claimsOf(request, options))}`;
       const signature = await signer.sign(signingInput);
@@ -77,7 +87,40 @@ export async function createTokenMinter(options: TokenMinterOptions): Promise<To
   };
 }
 
-/** The claims, in the order the service writes them. */
+/**
+ * The signing key: a new one without a data directory; with one, the key kept there (created at
+ * the first start), so that tokens verify and `kid` stays the same across restarts.
+ *
+ * @throws Error when the kept key cannot be read or parsed, or cannot be written.
+ */
+export async function signingKeyFor(dataDir: string | undefined): Promise<KeyObject> {
+  if (dataDir === undefined) return generateSigningKey();
+  const pem = await keptFile(dataDir, SIGNING_KEY_FILE, async () =>
+    (await generateSigningKey()).export({ type: "pkcs8", format: "pem" }).toString(),
+  );
+  const key = rsaKeyOf(pem);
+  if (key === undefined) {
+    throw new Error(
+      `The token signing key in ${dataDir} (${SIGNING_KEY_FILE}) is damaged; delete the file to start with a new key (tokens issued before will no longer verify).`,
+    );
+  }
+  return key;
+}
+
+function rsaKeyOf(pem: string): KeyObject | undefined {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === "rsa" ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function generateSigningKey(): Promise<KeyObject> {
+  return (await generateRsaKeyPair("rsa", { modulusLength: 2048 })).privateKey;
+}
+
+/** The claims, in the order the service writes them, then a unique `jti`: no two tokens are ever equal. */
 function claimsOf(request: TokenRequest, options: TokenMinterOptions): Record<string, unknown> {
   const iat = Math.floor(request.issuedAt / 1000);
   return {
@@ -89,6 +132,7 @@ function claimsOf(request: TokenRequest, options: TokenMinterOptions): Record<st
     resourceId: options.resourceId,
     resourceLocation: options.resourceLocation,
     iat,
+    jti: randomUUID(),
   };
 }
 

@@ -11,10 +11,16 @@ export interface EmulatorOptions {
   port?: number;
   /** Loopback address to listen on (`127.0.0.1` or `::1`). @default "127.0.0.1" */
   host?: string;
-  /** The access key, standard base64. @default a random 64-byte key */
+  /** The access key, standard base64. @default a random 64-byte key, kept in `dataDir` when there is one */
   accessKey?: string;
   /** Accept any non-empty `Authorization: Bearer <token>`, to test Entra ID code paths. @default false */
   allowBearer?: boolean;
+  /**
+   * The web origins (`scheme://host[:port]`) whose pages may call the emulator (CORS); others get
+   * no `Access-Control-Allow-Origin`, and `*` is never sent. @default every loopback origin:
+   * `http(s)://localhost`, `127.x.x.x` and `[::1]`, any port
+   */
+  corsOrigins?: readonly string[];
   /**
    * Directory for the journal that makes identities, custom ids, revocations and deletions survive
    * a restart. Created when missing. @default undefined (in memory only)
@@ -98,7 +104,7 @@ export interface Emulator {
   readonly resourceId: string;
   /** The RSA public key that verifies issued tokens (RS256). */
   readonly tokenPublicKey: KeyObject;
-  /** The `kid` header of issued tokens. */
+  /** The `kid` header of issued tokens. With `dataDir`, the key and so the `kid` stay the same across restarts. */
   readonly tokenKeyId: string;
   /** Fault injection for tests. */
   readonly faults: Faults;

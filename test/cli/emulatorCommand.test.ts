@@ -27,6 +27,11 @@ describe("acs-identity emulator", () => {
       dataDir: "d",
       allowBearer: true,
     });
+    expect(parseEmulatorArgs(["--cors-origin", "http://localhost:5173", "--cors-origin", "https://app.contoso.test"])).toEqual({
+      help: false,
+      allowBearer: false,
+      corsOrigins: ["http://localhost:5173", "https://app.contoso.test"],
+    });
     expect(() => parseEmulatorArgs(["--port", "abc"])).toThrow("--port must be a number from 0 to 65535.");
     expect(() => parseEmulatorArgs(["--unknown"])).toThrow(TypeError);
   });
@@ -64,6 +69,7 @@ describe("acs-identity emulator with bad option values", () => {
     [["--port", "99999"], "--port must be a number from 0 to 65535."],
     [["--host", "10.0.0.1"], "The emulator listens on loopback only"],
     [["--access-key", "not base64!"], "The access key must be standard base64"],
+    [["--cors-origin", "*"], 'A CORS origin must be http(s)://host[:port], e.g. http://localhost:5173, without a path: "*" is not.'],
   ])("%j exits 2 and says what is wrong", async (args, fragment) => {
     const session = io();
     expect(await main(["emulator", ...args], session.io)).toBe(2);

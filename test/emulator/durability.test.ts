@@ -6,19 +6,21 @@
  *
  * Needs the built package: `npm test` builds first; alone, run `npm run build` before this file.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
-import { startEmulator } from "../../src/emulator/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
+import { IdentityStore } from "../../src/emulator/store.js";
+import { identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../../dist/esm/cli/main.js", import.meta.url));
 const ACCESS_KEY = randomBytes(64).toString("base64");
@@ -30,11 +32,17 @@ interface Child {
   process: ChildProcess;
   connectionString: string;
   exited: Promise<NodeJS.Signals | number | null>;
+  /** What it wrote to stderr so far. */
+  stderr: () => string;
 }
 
-/** Starts the built command on `dataDir` with a random port, and resolves once it printed its connection string. */
-async function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir, "--access-key", ACCESS_KEY], {
+/**
+ * Starts the built command on `dataDir` with a random port (and {@link ACCESS_KEY} unless
+ * `accessKey` is false), and resolves once it printed its connection string.
+ */
+async function startChild(dataDir: string, accessKey = true): Promise<Child> {
+  const keyArgs = accessKey ? ["--access-key", ACCESS_KEY] : [];
+  const child = spawn(process.execPath, [CLI, "emulator", "--port", "0", "--data-dir", dataDir, ...keyArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
@@ -50,7 +58,7 @@ async function startChild(dataDir: string): Promise<Child> {
     void exited.then((code) => reject(new Error(`the emulator exited (${String(code)}) before starting: ${stderr}`)));
   });
   lines.close();
-  return { process: child, connectionString, exited };
+  return { process: child, connectionString, exited, stderr: () => stderr };
 }
 
 async function kill(child: Child): Promise<void> {
@@ -181,3 +189,217 @@ describe("the emulator process killed with SIGKILL", () => {
     }
   });
 });
+
+describe("acknowledged changes of every kind, then a fault, then a restart", () => {
+  it(
+    "keeps every acknowledged create, issue, revoke and delete across SIGKILL and a damaged middle line",
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "acs-identity-changes-"));
+      try {
+        running = await startChild(dir);
+        const client = clientOf(running, PREVIEW);
+        const users = [];
+        for (let n = 0; n < 8; n++) users.push((await client.createUser({ customId: `user-${n}` })).communicationUserId);
+        const [issued, revoked, deleted, damaged] = users;
+        const token = (await client.issueToken(issued!, ["chat"])).token;
+        await client.revokeTokens(revoked!);
+        await client.deleteUser(deleted!);
+        // Creates in flight when the process is killed: those answered must be kept, the others are unknown.
+        const burst = Promise.allSettled(Array.from({ length: 16 }, () => client.createUser()));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await kill(running);
+        const answered = (await burst).flatMap((result) => (result.status === "fulfilled" ? [result.value.communicationUserId] : []));
+
+        // The create of one identity is damaged in the middle of the journal (cut after its id).
+        const journal = join(dir, JOURNAL_FILE);
+        const lines = (await readFile(journal, "utf8")).split("\n");
+        const index = lines.findIndex((line) => line.includes(`"op":"create","id":"${damaged}"`));
+        const cut = lines[index]!.slice(0, lines[index]!.indexOf(damaged!) + damaged!.length + 1);
+        lines[index] = cut;
+        await writeFile(journal, lines.join("\n"));
+
+        running = await startChild(dir);
+        const report = [
+          `The emulator journal ${journal} is damaged; started without what these lines held:`,
+          `  line ${index + 1}: unreadable (${cut.length} bytes; op "create", id ${damaged})`,
+          "Every other change was kept. The damaged lines stay in the file.",
+        ].join("\n");
+        await vi.waitFor(() => expect(running!.stderr()).toContain(report));
+        const restarted = clientOf(running, PREVIEW);
+        expect(await missing(restarted, [...users, ...answered])).toStrictEqual([deleted, damaged]);
+        expect(
+          await verifyWithJwks(running.connectionString.slice("endpoint=".length, running.connectionString.indexOf("/;")), token),
+        ).toBe(true);
+        expect((await restarted.getUser(issued!)).lastTokenIssuedAt).toEqual(expect.any(Date));
+        await kill(running);
+        running = undefined;
+
+        const emulator = await startEmulator({ dataDir: dir, accessKey: ACCESS_KEY });
+        try {
+          expect(emulator.identity(revoked!)?.revokedAt).toEqual(expect.any(Number));
+          expect(emulator.identity(users[0]!)?.customId).toBe("user-0");
+          expect(emulator.identity(damaged!)).toBeUndefined();
+        } finally {
+          await emulator.close();
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("prints, after a restart without --access-key, a connection string with the same key", { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "acs-identity-key-"));
+    try {
+      running = await startChild(dir, false);
+      const first = running.connectionString;
+      const user = (await clientOf(running).createUser()).communicationUserId;
+      await kill(running);
+      running = await startChild(dir, false);
+      expect(running.connectionString.split(";")[1]).toBe(first.split(";")[1]);
+      const endpoint = running.connectionString.split(";")[0]!;
+      const firstKeyClient = new CommunicationIdentityClient(`${endpoint};${first.split(";")[1]!}`, { retryOptions: { maxRetries: 0 } });
+      expect(await missing(firstKeyClient, [user])).toStrictEqual([]);
+      await kill(running);
+      running = undefined;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a full disk", () => {
+  let disk: string;
+  /** Why the tmpfs could not be mounted; `undefined` once it is. */
+  let refused: string | undefined;
+  /** The emulator the test has open, closed (again: harmless) before unmounting. */
+  let open: Emulator | undefined;
+  beforeAll(async () => {
+    disk = await mkdtemp(join(tmpdir(), "acs-identity-full-disk-"));
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk], { stdio: "pipe" });
+    } catch (error) {
+      refused = `mounting a 64 KiB tmpfs was refused (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); run as root to test a full disk`;
+    }
+  });
+  afterAll(async () => {
+    // The tmpfs cannot be unmounted while the journal is open.
+    await open?.close();
+    if (refused === undefined) execFileSync("umount", [disk], { stdio: "pipe" });
+    await rm(disk, { recursive: true, force: true });
+  });
+
+  it(
+    "acknowledges only what it kept, changes nothing on a failed write, and recovers once space is freed",
+    { timeout: 60_000 },
+    async (context) => {
+      if (refused !== undefined) {
+        console.warn(`Skipped: ${refused}.`);
+        context.skip(refused);
+      }
+      const filler = join(disk, "filler");
+      await writeFile(filler, Buffer.alloc(8192, 1));
+      let emulator = (open = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY }));
+      const create = (customId: string, requestId?: string) =>
+        signedSend(emulator, {
+          method: "POST",
+          path: `/identities?api-version=${PREVIEW}`,
+          body: { customId },
+          headers:
+            requestId === undefined ? {} : { "repeatability-request-id": requestId, "repeatability-first-sent": new Date().toUTCString() },
+        });
+      // Four concurrent loops, so that group commits of several creates fail together too.
+      const acknowledged = new Map<string, string>();
+      const failed: { status: number; headers: Record<string, unknown>; json: unknown; customId: string }[] = [];
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: LOOPS }, async () => {
+          while (failed.length === 0) {
+            const customId = `user-${n++}`;
+            const response = await create(customId);
+            if (response.status === 201) acknowledged.set(customId, response.json.identity.id as string);
+            else failed.push({ status: response.status, headers: response.headers, json: response.json, customId });
+          }
+        }),
+      );
+      expect(acknowledged.size).toBeGreaterThan(100);
+      const fullDisk = {
+        error: {
+          code: "ServiceUnavailable",
+          message: "The emulator could not write to its data directory (ENOSPC); nothing was changed. Retry later.",
+        },
+      };
+      expect(failed[0]!.status).toBe(503);
+      expect(failed[0]!.headers["retry-after"]).toBe("1");
+      expect(failed[0]!.json).toStrictEqual(fullDisk);
+      // Nothing that was not acknowledged is in memory.
+      const kept = () => new Map(emulator.identities().map((identity) => [identity.customId!, identity.id]));
+      expect(kept()).toStrictEqual(acknowledged);
+
+      // Repeats find no identity that was not kept: the same custom id, the same request id.
+      const lost = failed[0]!.customId;
+      expect((await create(lost)).status).toBe(503);
+      const requestId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+      expect((await create("repeatable", requestId)).status).toBe(503);
+      expect((await create("repeatable", requestId)).status).toBe(503);
+      // A revoke, an issue and a delete that fail are not applied.
+      const victim = acknowledged.get("user-0")!;
+      for (const [method, action, body] of [
+        ["POST", ":revokeAccessTokens", undefined],
+        ["POST", ":issueAccessToken", { scopes: ["chat"] }],
+        ["DELETE", "", undefined],
+      ] as const) {
+        const response = await signedSend(emulator, { method, path: identityPath(victim, action), ...(body ? { body } : {}) });
+        expect([response.status, response.json]).toStrictEqual([503, fullDisk]);
+      }
+      expect(emulator.identity(victim)).toStrictEqual({ id: victim, customId: "user-0", createdAt: expect.any(Number) });
+      expect(kept()).toStrictEqual(acknowledged);
+      // The journal ends with its last whole line: no torn write for the next one to land on.
+      const journal = await readFile(join(disk, JOURNAL_FILE), "utf8");
+      expect(journal.endsWith("\n")).toBe(true);
+      expect(
+        journal
+          .split("\n")
+          .slice(0, -1)
+          .filter((line) => !isJson(line)),
+      ).toStrictEqual([]);
+
+      // Space freed: the same requests now succeed.
+      await rm(filler);
+      const retried = await create(lost);
+      expect(retried.status).toBe(201);
+      acknowledged.set(lost, retried.json.identity.id as string);
+      const repeatable = await create("repeatable", requestId);
+      expect(repeatable.status).toBe(201);
+      acknowledged.set("repeatable", repeatable.json.identity.id as string);
+      expect((await create("repeatable", requestId)).json.identity.id).toBe(repeatable.json.identity.id);
+      expect((await signedSend(emulator, { method: "POST", path: identityPath(victim, ":revokeAccessTokens") })).status).toBe(204);
+      const before = emulator.identities();
+      expect(before.find((identity) => identity.id === victim)?.revokedAt).toEqual(expect.any(Number));
+      await emulator.close();
+
+      // A restart finds exactly what was acknowledged, and no damage.
+      const store = await IdentityStore.open({ dataDir: disk });
+      try {
+        expect(store.damageReport).toBeUndefined();
+        expect(store.list()).toStrictEqual(before);
+        expect(new Map(store.list().map((identity) => [identity.customId!, identity.id]))).toStrictEqual(acknowledged);
+      } finally {
+        await store.close();
+      }
+      emulator = open = await startEmulator({ dataDir: disk, accessKey: ACCESS_KEY });
+      expect((await create("user-1")).json.identity.id).toBe(acknowledged.get("user-1"));
+      await emulator.close();
+    },
+  );
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

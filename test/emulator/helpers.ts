@@ -2,6 +2,7 @@
  * Shared helpers of the emulator's tests: raw signed requests over node:http (so that every byte
  * on the wire is under the test's control) and Teams Entra tokens.
  */
+import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createHmacSigner, sha256Base64 } from "#hmac";
 import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/signing.js";
@@ -132,4 +133,22 @@ export function decodeJwt(token: string): { header: any; payload: any } {
     header: JSON.parse(Buffer.from(header!, "base64url").toString()),
     payload: JSON.parse(Buffer.from(payload!, "base64url").toString()),
   };
+}
+
+/**
+ * Verifies a token as a resource server does: fetches the JWKS document (no credentials), takes
+ * the key the token's `kid` names, and checks the RS256 signature.
+ */
+export async function verifyWithJwks(endpoint: string, token: string): Promise<boolean> {
+  const response = await send(endpoint, { method: "GET", path: "/.well-known/jwks.json" });
+  const { header } = decodeJwt(token);
+  const jwk = (response.json.keys as JsonWebKey[]).find((key) => key.kid === header.kid);
+  if (jwk === undefined) return false;
+  const [head, payload, signature] = token.split(".");
+  return verify(
+    "sha256",
+    Buffer.from(`${head}.${payload}`),
+    createPublicKey({ key: jwk, format: "jwk" }),
+    Buffer.from(signature!, "base64url"),
+  );
 }

@@ -1,4 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { IdentityStore } from "../../src/emulator/store.js";
 import { PREVIEW, signedSend } from "./helpers.js";
@@ -85,5 +89,57 @@ describe("request ids of repeatable creates", () => {
     for (let n = 1; n <= DEFAULT_REPEATABILITY_LIMITS.maxEntries; n++) await store.create(undefined, 3, requestId(n));
     expect((await store.create(undefined, 4, requestId(0))).id).not.toBe(first.id);
     expect((await store.create(undefined, 5, requestId(DEFAULT_REPEATABILITY_LIMITS.maxEntries))).id).toBe(store.list().at(-2)!.id);
+  });
+});
+
+describe("a store with a journal", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "acs-store-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("shows a change only once the journal holds it", async () => {
+    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    try {
+      const creating = store.create("kept", 1);
+      const racing = store.create("kept", 2);
+      expect(store.list()).toStrictEqual([]);
+      const created = await creating;
+      expect(await racing).toStrictEqual(created);
+      expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toContain(`"id":"${created.id}"`);
+      expect(store.list()).toStrictEqual([{ id: created.id, customId: "kept", createdAt: 1 }]);
+
+      const revoking = store.revoke(created.id, 3);
+      const issuing = store.tokenIssued(created.id, 3);
+      expect(store.get(created.id)).toStrictEqual(created);
+      await Promise.all([revoking, issuing]);
+      expect(store.get(created.id)).toStrictEqual({ ...created, revokedAt: 3, lastTokenIssuedAt: 3 });
+
+      const deleting = store.delete(created.id, 4);
+      expect(store.get(created.id)).toStrictEqual({ ...created, revokedAt: 3, lastTokenIssuedAt: 3 });
+      await deleting;
+      expect(store.get(created.id)).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("writes a create that issues a token and its issue time in one write", async () => {
+    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    const created = await store.create(undefined, 5, undefined, true);
+    expect(store.get(created.id)).toStrictEqual({ id: created.id, createdAt: 5, lastTokenIssuedAt: 5 });
+    await store.close();
+    const lines = (await readFile(join(dir, JOURNAL_FILE), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toStrictEqual([
+      { op: "resource", resourceId: RESOURCE },
+      { op: "create", id: created.id, at: 5 },
+      { op: "issue", id: created.id, at: 5 },
+    ]);
+    // The reply shows the identity before this request's token; the store holds the token's time.
+    expect(created).toStrictEqual({ id: created.id, createdAt: 5 });
   });
 });

@@ -1,4 +1,5 @@
 import { verify } from "node:crypto";
+import { Agent } from "node:http";
 import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -223,7 +224,8 @@ describe("faults", () => {
   });
 
   it("a client that has not seen repeatability honoured does not retry an outcome-unknown create", async () => {
-    const fresh = new CommunicationIdentityClient(emulator.connectionString, { retryOptions: { retryDelayInMs: 1 } });
+    // A connection of its own: a drop on a reused one would pass for a stale keep-alive connection, which is sent again.
+    const fresh = new CommunicationIdentityClient(emulator.connectionString, { retryOptions: { retryDelayInMs: 1 }, agent: new Agent() });
     const before = emulator.identities().length;
     emulator.faults.add({ drop: "after", operation: "createUser", count: 1 });
     const error = await failure(fresh.createUser());
