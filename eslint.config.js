@@ -6,7 +6,17 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["dist/", "coverage/", "review/", "temp/", "test-results/", "samples/browser/dist/", "samples/dist/", "node_modules/"],
+    ignores: [
+      "dist/",
+      "coverage/",
+      "review/",
+      "temp/",
+      "test-results/",
+      "samples/browser/dist/",
+      "samples/token-handoff/dist/",
+      "samples/dist/",
+      "node_modules/",
+    ],
   },
   tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 // `npm run check:package`: the published package as its users' tools see it. Build first.
 //  1. publint --strict: package.json fields point at files that exist, in the right format.
-//  2. Are the Types Wrong (attw) on the packed tarball: every entry point resolves to types that
-//     match its JavaScript under node10, node16 (CJS and ESM) and bundler resolution.
+//  2. Are the Types Wrong (attw) on the packed tarball: every entry point, the emulator's included,
+//     resolves to types that match its JavaScript under node10, node16 (CJS and ESM) and bundler.
 //  3. scripts/check-pack.mjs: the tarball holds only dist/**, the documents and package.json.
 import { execFileSync } from "node:child_process";
 
@@ -17,12 +17,10 @@ const run = (command, ...args) => {
 };
 
 run("publint", "--strict");
-// Every entry point but the emulator, under every resolution mode, node10 included.
-run("attw", "--pack", ".", "--exclude-entrypoints", "./emulator");
-// "acs-identity/emulator" is a subpath export for Node.js 20+ only: node10 resolution (which
-// ignores "exports") cannot reach any subpath, and no Node.js that reads "exports" lacks it, so
-// the node16 profile (everything but node10) is the right bar. Its "browser": null is deliberate
-// and attw does not check the browser condition.
-run("attw", "--pack", ".", "--entrypoints", "./emulator", "--profile", "node16");
+// Every entry point, the emulator included, under every resolution mode (attw's full profile).
+// node10 ignores "exports": "typesVersions" maps "acs-identity/emulator" to its declarations for
+// projects still on moduleResolution node10 ("module": "commonjs"), as many Azure Functions are.
+// The emulator's "browser": null is deliberate and attw does not check the browser condition.
+run("attw", "--pack", ".");
 run(process.execPath, "scripts/check-pack.mjs");
 if (failed) process.exit(1);

@@ -4,29 +4,41 @@
 import type { AccessToken } from "@azure/core-auth";
 import { raceAbort } from "./abort.js";
 import { decodeJwtPayload, expiryOf } from "./jwt.js";
-import type { AbortSignalLike, CommunicationAccessToken } from "./models.js";
+import type { AbortSignalLike } from "./models.js";
+import { parseTimestamp } from "./responses.js";
 
 /**
- * Fetches a new Communication Services token, usually from your own server (which calls
- * {@link CommunicationIdentityClient.issueToken}).
+ * A token in any form a server or the Azure SDK hands one over:
  *
- * Return the token string when it is a JWT (its `exp` claim says when it expires), or
- * `{ token, expiresOn }` (what `issueToken` returns): required for opaque (encrypted) tokens.
+ * - a JWT string (its `exp` claim says when it expires), as `AzureCommunicationTokenCredential` takes;
+ * - `{ token, expiresOn }` as `issueToken` and `createUserAndToken` return it, with `expiresOn` a
+ *   `Date`, or the ISO 8601 string it becomes in JSON (`res.json(await client.issueToken(...))` on
+ *   the server, `.json()` in the browser); other properties, such as `user`, are ignored;
+ * - core-auth's `AccessToken`, `{ token, expiresOnTimestamp }` (milliseconds since the epoch);
+ * - `{ token }` alone, when the token is a JWT.
+ *
+ * An opaque (encrypted) token needs one of the forms with its expiry.
+ */
+export type TokenInput = string | { token: string; expiresOn?: Date | string } | { token: string; expiresOnTimestamp: number };
+
+/**
+ * Fetches a new Communication Services token, usually from your own server's token route (which
+ * calls {@link CommunicationIdentityClient.issueToken}), and resolves to it in any
+ * {@link TokenInput} form: `(await fetch("/api/token")).json()` will do.
  *
  * @param abortSignal - fires when the credential is disposed; pass it on to `fetch`.
  */
-export type TokenRefresher = (abortSignal?: AbortSignalLike) => Promise<string | CommunicationAccessToken>;
+export type TokenRefresher = (abortSignal?: AbortSignalLike) => Promise<TokenInput>;
 
 /** Options of {@link AutoRefreshingTokenCredential}. */
 export interface AutoRefreshingTokenCredentialOptions {
   /** Fetches a new token; called before the current one expires. */
   tokenRefresher: TokenRefresher;
   /**
-   * A token to start with, so the first `getToken` needs no refresh: a JWT string, or
-   * `{ token, expiresOn }` for an opaque token.
+   * A token to start with, so the first `getToken` needs no refresh, in any {@link TokenInput} form.
    * @defaultValue none: the first `getToken` calls `tokenRefresher`
    */
-  token?: string | CommunicationAccessToken;
+  token?: TokenInput;
   /**
    * Refresh in the background, `refreshMarginMs` before expiry, so `getToken` rarely waits.
    * Without it, `getToken` refreshes when called with a token that is about to expire.
@@ -58,25 +70,53 @@ function backoffMs(strikes: number): number {
   return Math.min(FIRST_BACKOFF_MS * 2 ** (strikes - 1), MAX_BACKOFF_MS);
 }
 
-/** The token and expiry of what the caller or the refresher handed over. */
-function accessTokenOf(value: unknown, what: string): AccessToken {
-  if (typeof value === "string") {
-    const claims = decodeJwtPayload(value);
-    const expiresOn = claims && expiryOf(claims);
-    if (!expiresOn) {
-      throw new TypeError(`${what} is a string without a readable exp claim (an opaque token): return { token, expiresOn } instead.`);
-    }
-    return { token: value, expiresOnTimestamp: expiresOn.getTime() };
-  }
-  const { token, expiresOn } = (typeof value === "object" && value !== null ? value : {}) as Partial<CommunicationAccessToken>;
-  if (typeof token !== "string" || token === "" || !(expiresOn instanceof Date) || Number.isNaN(expiresOn.getTime())) {
-    throw new TypeError(`${what} must be a JWT string or { token: string, expiresOn: Date }, as issueToken returns.`);
-  }
-  return { token, expiresOnTimestamp: expiresOn.getTime() };
+/** Milliseconds since the epoch from an `expiresOnTimestamp`, an `expiresOn` Date or its JSON string; NaN when unreadable. */
+function expiryMsOf(value: { expiresOn?: unknown; expiresOnTimestamp?: unknown }): number | undefined {
+  const { expiresOn, expiresOnTimestamp } = value;
+  if (expiresOnTimestamp !== undefined) return typeof expiresOnTimestamp === "number" ? expiresOnTimestamp : NaN;
+  if (expiresOn instanceof Date) return expiresOn.getTime();
+  if (expiresOn !== undefined) return parseTimestamp(expiresOn)?.getTime() ?? NaN;
+  return undefined;
 }
 
-function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
-  if (typeof options !== "object" || options === null || typeof options.tokenRefresher !== "function") {
+/** The token and expiry of what the caller or the refresher handed over, in any {@link TokenInput} form. */
+function accessTokenOf(value: unknown, what: string): AccessToken {
+  const holder = (typeof value === "object" && value !== null ? value : {}) as {
+    token?: unknown;
+    expiresOn?: unknown;
+    expiresOnTimestamp?: unknown;
+  };
+  const token = typeof value === "string" ? value : holder.token;
+  if (typeof token !== "string" || token === "") {
+    throw new TypeError(
+      `${what} must be a JWT string, or { token, expiresOn } as issueToken returns it (expiresOn a Date or its JSON string).`,
+    );
+  }
+  let expiresOnTimestamp = typeof value === "string" ? undefined : expiryMsOf(holder);
+  if (expiresOnTimestamp === undefined) {
+    const claims = decodeJwtPayload(token);
+    expiresOnTimestamp = (claims && expiryOf(claims))?.getTime();
+    if (expiresOnTimestamp === undefined) {
+      throw new TypeError(`${what} is a token without a readable exp claim (an opaque token): return { token, expiresOn } instead.`);
+    }
+  }
+  if (!Number.isFinite(expiresOnTimestamp)) {
+    throw new TypeError(
+      `${what} has an expiresOn that is not a time: pass a Date, an ISO 8601 string or expiresOnTimestamp in milliseconds.`,
+    );
+  }
+  return { token, expiresOnTimestamp };
+}
+
+/** Whether the constructor was given refresh options rather than a token. */
+function isRefreshOptions(value: unknown): value is AutoRefreshingTokenCredentialOptions {
+  return (
+    typeof value === "object" && value !== null && ["tokenRefresher", "refreshProactively", "refreshMarginMs"].some((key) => key in value)
+  );
+}
+
+function checkOptions(options: AutoRefreshingTokenCredentialOptions): AutoRefreshingTokenCredentialOptions {
+  if (typeof options.tokenRefresher !== "function") {
     throw new TypeError("AutoRefreshingTokenCredential needs { tokenRefresher }: a function that resolves to a new token.");
   }
   const margin = options.refreshMarginMs;
@@ -84,6 +124,7 @@ function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
   if (margin !== undefined && !(margin >= 0 && margin < MAX_TIMER_MS)) {
     throw new RangeError(`refreshMarginMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, e.g. 600000 for 10 minutes.`);
   }
+  return options;
 }
 
 /**
@@ -102,7 +143,8 @@ function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
  * @example
  * ```ts
  * const credential = new AutoRefreshingTokenCredential({
- *   tokenRefresher: async (abortSignal) => (await fetch("/api/token", { signal: abortSignal })).text(),
+ *   // Your server's token route answers with JSON: { token, expiresOn, ... }.
+ *   tokenRefresher: async (abortSignal) => (await fetch("/api/token", { method: "POST", signal: abortSignal })).json(),
  *   refreshProactively: true,
  * });
  * const chatClient = new ChatClient(endpoint, credential);
@@ -111,7 +153,8 @@ function checkOptions(options: AutoRefreshingTokenCredentialOptions): void {
  * ```
  */
 export class AutoRefreshingTokenCredential {
-  readonly #refresher: TokenRefresher;
+  /** None for a credential made from a fixed token. */
+  readonly #refresher: TokenRefresher | undefined;
   readonly #proactive: boolean;
   readonly #margin: number;
   readonly #disposal = new AbortController();
@@ -124,15 +167,28 @@ export class AutoRefreshingTokenCredential {
   #notBefore = 0;
 
   /**
-   * @param options - the refresher callback, an optional first token, `refreshProactively` (default false) and `refreshMarginMs` (default 10 minutes).
-   * @throws TypeError when `tokenRefresher` is not a function or `token` is neither a JWT nor `{ token, expiresOn }`; RangeError for a negative `refreshMarginMs`.
+   * A credential holding one fixed token, as `new AzureCommunicationTokenCredential(token)` does:
+   * `getToken` hands it out until it expires, then rejects.
+   *
+   * @param token - a JWT string, `{ token }`, `{ token, expiresOn }` (a Date or its JSON string) or `{ token, expiresOnTimestamp }`.
+   * @throws TypeError when the token is empty, opaque without an expiry, or its expiry is not a time.
    */
-  constructor(options: AutoRefreshingTokenCredentialOptions) {
-    checkOptions(options);
+  constructor(token: TokenInput);
+  /**
+   * A credential that refreshes its token through `tokenRefresher`.
+   *
+   * @param options - the refresher callback, an optional first token, `refreshProactively` (default false) and `refreshMarginMs` (default 10 minutes).
+   * @throws TypeError when `tokenRefresher` is not a function or `token` is not a usable {@link TokenInput}; RangeError for a negative `refreshMarginMs`.
+   */
+  constructor(options: AutoRefreshingTokenCredentialOptions);
+  constructor(tokenOrOptions: TokenInput | AutoRefreshingTokenCredentialOptions) {
+    const refreshing = isRefreshOptions(tokenOrOptions);
+    const options: Partial<AutoRefreshingTokenCredentialOptions> = refreshing ? checkOptions(tokenOrOptions) : {};
     this.#refresher = options.tokenRefresher;
     this.#proactive = options.refreshProactively ?? false;
     this.#margin = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
-    if (options.token !== undefined) this.#current = accessTokenOf(options.token, "token");
+    const token = refreshing ? options.token : tokenOrOptions;
+    if (token !== undefined || !this.#refresher) this.#current = accessTokenOf(token, "token");
     if (this.#proactive) this.#schedule();
   }
 
@@ -145,6 +201,7 @@ export class AutoRefreshingTokenCredential {
    */
   async getToken(options: { abortSignal?: AbortSignalLike } = {}): Promise<AccessToken> {
     if (this.#disposal.signal.aborted) throw disposedError();
+    if (!this.#refresher) return this.#fixedToken();
     const usable = this.#usable(Date.now());
     if (usable) return usable;
     try {
@@ -156,6 +213,16 @@ export class AutoRefreshingTokenCredential {
         throw error;
       return fallback;
     }
+  }
+
+  /** The one token of a credential made without a refresher, while it lasts. */
+  #fixedToken(): AccessToken {
+    const token = this.#current!;
+    if (token.expiresOnTimestamp > Date.now()) return token;
+    throw new Error(
+      `The token expired at ${new Date(token.expiresOnTimestamp).toISOString()} and this credential has no tokenRefresher to renew it:` +
+        " create it with { tokenRefresher } (e.g. a fetch of your token route) instead of a fixed token.",
+    );
   }
 
   /** Stops background refreshes and drops the token; later `getToken` calls reject. Safe to call twice. */
@@ -181,7 +248,7 @@ export class AutoRefreshingTokenCredential {
   async #runRefresh(): Promise<AccessToken> {
     const signal = this.#disposal.signal;
     try {
-      const token = accessTokenOf(await this.#refresher(signal), "The value tokenRefresher resolved to");
+      const token = accessTokenOf(await this.#refresher!(signal), "The value tokenRefresher resolved to");
       if (signal.aborted) throw disposedError();
       if (token.expiresOnTimestamp <= Date.now()) {
         throw new RangeError(

@@ -13,6 +13,7 @@ import type {
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
+  CommunicationUserDetail,
   CommunicationUserDetails,
   CommunicationUserToken,
   CreateUserAndTokenOptions,
@@ -23,8 +24,8 @@ import type {
   IssueTokenOptions,
   OperationOptions,
   RevokeTokensOptions,
-  TokenScope,
 } from "./models.js";
+import type { TokenScopeArgument } from "./tokenScope.js";
 import { createIdentityPipeline } from "./pipeline.js";
 import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "./retryPolicy.js";
@@ -146,7 +147,7 @@ export class CommunicationIdentityClient {
 
   /**
    * What the service knows about a user: its custom id and when it last got a token.
-   * Needs the client option `apiVersion: "2025-03-02-preview"`.
+   * Needs the client option `apiVersion: "2025-03-02-preview"` (or `"2025-06-30"`).
    *
    * @param user - the user, or its `communicationUserId`.
    * @returns `{ user, customId?, lastTokenIssuedAt? }`.
@@ -169,10 +170,18 @@ export class CommunicationIdentityClient {
   }
 
   /**
+   * The official client's name (`@azure/communication-identity` 1.4.0-beta) for
+   * {@link CommunicationIdentityClient.getUser}, with the same result.
+   */
+  async getUserDetail(user: CommunicationUser | string, options: GetUserOptions = {}): Promise<CommunicationUserDetail> {
+    return this.getUser(user, options);
+  }
+
+  /**
    * Issues an access token to an existing user.
    *
    * @param user - the user, or its `communicationUserId`.
-   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
+   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty; scopes the api-version does not know are refused unless wrapped in {@link UnknownTokenScope}.
    * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440) and operation options.
    * @returns the token, its expiry and the user.
    * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses (401 IdentityNotOwned for an unknown, deleted or foreign user; 400 ValidationError for scopes or a lifetime it refuses).
@@ -183,14 +192,14 @@ export class CommunicationIdentityClient {
    */
   async issueToken(
     user: CommunicationUser | string,
-    scopes: TokenScope[],
+    scopes: readonly TokenScopeArgument[],
     options: IssueTokenOptions = {},
   ): Promise<CommunicationUserToken> {
     const id = userIdOf(user);
-    checkScopes(scopes);
+    const names = checkScopes(scopes, this.#apiVersion);
     checkOptions(options);
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
-    const body = { scopes, expiresInMinutes: options.tokenExpiresInMinutes };
+    const body = { scopes: names, expiresInMinutes: options.tokenExpiresInMinutes };
     const send = (traced: OperationOptions) =>
       this.#send({ method: "POST", path: `${identityPath(id)}/:issueAccessToken`, status: 200, options: traced, body });
     return this.#operation("issueToken", options, send, (response) => ({ user: { communicationUserId: id }, ...toAccessToken(response) }));
@@ -200,7 +209,11 @@ export class CommunicationIdentityClient {
    * The official client's name for {@link CommunicationIdentityClient.issueToken}, so code written
    * for `@azure/communication-identity` works after changing the import.
    */
-  async getToken(user: CommunicationUser | string, scopes: TokenScope[], options: IssueTokenOptions = {}): Promise<CommunicationUserToken> {
+  async getToken(
+    user: CommunicationUser | string,
+    scopes: readonly TokenScopeArgument[],
+    options: IssueTokenOptions = {},
+  ): Promise<CommunicationUserToken> {
     return this.issueToken(user, scopes, options);
   }
 
@@ -208,7 +221,7 @@ export class CommunicationIdentityClient {
    * Creates a user and issues it a token in one request; with `customId`, issues the token to the
    * user created earlier with it, if any.
    *
-   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty.
+   * @param scopes - what the token allows, e.g. `["chat", "voip"]`; not empty; scopes the api-version does not know are refused unless wrapped in {@link UnknownTokenScope}.
    * @param options - `tokenExpiresInMinutes` (60 to 1440, default 1440), `customId` (1 to 256 characters; needs `apiVersion: "2025-03-02-preview"`) and operation options.
    * @throws TypeError or RangeError for bad arguments (nothing is sent); RestError when the service refuses.
    * @example
@@ -216,12 +229,15 @@ export class CommunicationIdentityClient {
    * const { user, token } = await client.createUserAndToken(["voip"]);
    * ```
    */
-  async createUserAndToken(scopes: TokenScope[], options: CreateUserAndTokenOptions = {}): Promise<CommunicationUserToken> {
-    checkScopes(scopes);
+  async createUserAndToken(
+    scopes: readonly TokenScopeArgument[],
+    options: CreateUserAndTokenOptions = {},
+  ): Promise<CommunicationUserToken> {
+    const names = checkScopes(scopes, this.#apiVersion);
     checkOptions(options);
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
     checkCustomId(options.customId, this.#apiVersion);
-    const body = { createTokenWithScopes: scopes, expiresInMinutes: options.tokenExpiresInMinutes, customId: options.customId };
+    const body = { createTokenWithScopes: names, expiresInMinutes: options.tokenExpiresInMinutes, customId: options.customId };
     return this.#operation("createUserAndToken", options, (traced) => this.#create("createUserAndToken", body, traced), toUserToken);
   }
 

@@ -1,7 +1,7 @@
 import type { KeyCredential } from "@azure/core-auth";
 import { ENDPOINT_FORMAT, parseEndpoint } from "./endpoint.js";
 import { AccessKeyCredential } from "./keyCredential.js";
-import { isStandardBase64 } from "./signing.js";
+import { isBase64Key } from "./signing.js";
 
 /** What a connection string holds. */
 export interface ParsedConnectionString {
@@ -35,10 +35,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
   const parts = splitParts(connectionString);
   const endpoint = requirePart(parts, "endpoint");
   const key = requirePart(parts, "accesskey");
-  if (!isStandardBase64(key)) {
-    const hint = /[-_]/.test(key) ? " It looks like base64url; use the key exactly as the portal shows it." : "";
-    throw new TypeError(`The connection string's accesskey is not standard base64.${hint} ${FORMAT}`);
-  }
+  if (!isBase64Key(key)) throw new TypeError(`The connection string's accesskey is not standard base64. ${FORMAT}`);
   const url = parseEndpoint(endpoint, "connection string's endpoint");
   return { endpoint: url.origin, credential: new AccessKeyCredential(key) };
 }

@@ -48,13 +48,14 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * Refuses plain http to a host other than loopback unless the caller opted in.
  *
- * @throws TypeError naming `allowInsecureConnection` as the way to opt in.
+ * @param optIn - how the caller opts in, as the message tells it: the client option, or the command line's flag.
+ * @throws TypeError naming the way to opt in.
  */
-export function assertSecureEndpoint(url: URL, allowInsecureConnection: boolean): void {
+export function assertSecureEndpoint(url: URL, allowInsecureConnection: boolean, optIn = "pass { allowInsecureConnection: true }"): void {
   if (url.protocol === "http:" && !allowInsecureConnection && !isLoopbackHost(url.hostname)) {
     throw new TypeError(
       "The endpoint uses plain http to a host that is not loopback, which would send requests and tokens unencrypted. " +
-        "Use https, or pass { allowInsecureConnection: true } if you really mean it.",
+        `Use https, or ${optIn} if you really mean it.`,
     );
   }
 }

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { standardBase64 } from "./signing.js";
 
 /** A function that signs a string with one key and returns base64. */
 export type HmacSigner = (text: string) => string | Promise<string>;
@@ -29,11 +30,11 @@ export async function sha256Base64(text: string): Promise<string> {
   return toBase64(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
-/** A signer keyed with the base64-decoded `keyBase64`; the key is imported once, lazily. */
+/** A signer keyed with the base64-decoded `keyBase64` (padded or not, base64 or base64url); the key is imported once, lazily. */
 export function createHmacSigner(keyBase64: string): HmacSigner {
   let key: Promise<CryptoKey> | undefined;
   return async (text) => {
-    key ??= crypto.subtle.importKey("raw", fromBase64(keyBase64), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key ??= crypto.subtle.importKey("raw", fromBase64(standardBase64(keyBase64)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     return toBase64(await crypto.subtle.sign("HMAC", await key, encoder.encode(text)));
   };
 }

@@ -15,15 +15,18 @@ export {
   AutoRefreshingTokenCredential,
   DEFAULT_REFRESH_MARGIN_MS,
   type AutoRefreshingTokenCredentialOptions,
+  type TokenInput,
   type TokenRefresher,
 } from "./autoRefreshingTokenCredential.js";
 export type { ServiceErrorDetails } from "./serviceError.js";
+export { KnownTokenScope, UnknownTokenScope } from "./tokenScope.js";
 export type {
   AbortSignalLike,
   AdditionalPolicyConfig,
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
   CommunicationUser,
+  CommunicationUserDetail,
   CommunicationUserDetails,
   CommunicationUserToken,
   CreateUserAndTokenOptions,
@@ -40,6 +43,7 @@ export type {
   RawResponseCallback,
   RevokeTokensOptions,
   TokenScope,
+  TokenScopeArgument,
 } from "./models.js";
 export { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";

@@ -1,4 +1,5 @@
 import type { KeyCredential } from "@azure/core-auth";
+import { isBase64Key } from "./signing.js";
 
 /**
  * An access key held in a `#private` field, so that `JSON.stringify`, `util.inspect` and
@@ -16,7 +17,7 @@ export class AccessKeyCredential implements KeyCredential {
 
   /**
    * @param key - the resource's access key, base64 as the Azure portal shows it.
-   * @throws TypeError when the key is not a non-empty string.
+   * @throws TypeError when the key is empty or has characters outside base64 and base64url.
    */
   constructor(key: string) {
     this.#key = checkKey(key);
@@ -30,7 +31,7 @@ export class AccessKeyCredential implements KeyCredential {
   /**
    * Replaces the key, for rotation; requests signed after this use the new key.
    *
-   * @throws TypeError when the key is not a non-empty string.
+   * @throws TypeError when the key is empty or has characters outside base64 and base64url.
    */
   update(newKey: string): void {
     this.#key = checkKey(newKey);
@@ -48,7 +49,7 @@ export class AccessKeyCredential implements KeyCredential {
 }
 
 function checkKey(key: unknown): string {
-  if (typeof key !== "string" || key === "") {
+  if (typeof key !== "string" || !isBase64Key(key)) {
     throw new TypeError("The access key must be a non-empty base64 string, as the Azure portal shows it under Keys.");
   }
   return key;

@@ -34,12 +34,7 @@ export interface CommunicationUserToken extends CommunicationAccessToken {
   user: CommunicationUser;
 }
 
-/**
- * What a token lets its holder do. The service treats scopes as an extensible set, so any string
- * is accepted; these are the known ones (`chat.join`, `chat.join.limited` and `voip.join` need
- * api-version 2023-10-01 or later).
- */
-export type TokenScope = "chat" | "voip" | "chat.join" | "chat.join.limited" | "voip.join" | (string & {});
+export type { TokenScope, TokenScopeArgument } from "./tokenScope.js";
 
 /** Per-request HTTP settings. */
 export interface OperationRequestOptions {
@@ -157,7 +152,7 @@ export interface CreateUserAndTokenOptions extends IssueTokenOptions, CustomIdOp
 /** Options of {@link CommunicationIdentityClient.getUser}. */
 export type GetUserOptions = OperationOptions;
 
-/** What the service knows about a user (api-version `2025-03-02-preview`). */
+/** What the service knows about a user (api-version `2025-03-02-preview` or `2025-06-30`). */
 export interface CommunicationUserDetails {
   /** The user. */
   user: CommunicationUser;
@@ -166,6 +161,9 @@ export interface CommunicationUserDetails {
   /** When a token was last issued to the user; absent when none ever was. */
   lastTokenIssuedAt?: Date;
 }
+
+/** The official client's name (1.4.0-beta) for {@link CommunicationUserDetails}: the result of `getUserDetail`. */
+export type CommunicationUserDetail = CommunicationUserDetails;
 
 /** Options of {@link CommunicationIdentityClient.revokeTokens}. */
 export type RevokeTokensOptions = OperationOptions;

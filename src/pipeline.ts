@@ -13,9 +13,10 @@ import { identityLogPolicy } from "./logPolicy.js";
 import { identityRetryPolicy } from "./retryPolicy.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
+import { PACKAGE_VERSION } from "./version.js";
 
 /** Sent as the first part of `User-Agent`. */
-export const SDK_USER_AGENT = "acs-identity/0.1.0";
+export const SDK_USER_AGENT = `acs-identity/${PACKAGE_VERSION}`;
 
 /**
  * Builds the pipeline: client request id and user agent per call; retries; then, per attempt,

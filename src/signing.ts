@@ -72,9 +72,30 @@ export function parseAuthorizationHeader(value: string): string | undefined {
   return signature.length > 0 ? signature : undefined;
 }
 
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** base64 or base64url characters, then at most two `=` of padding. */
+const KEY_ALPHABET = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-/** Whether `text` is standard, padded base64, the form access keys take (not base64url). */
-export function isStandardBase64(text: string): boolean {
-  return STANDARD_BASE64.test(text);
+/**
+ * Whether `text` can be an access key: what the base64 decoders take (padded or not, base64 or
+ * base64url, as `Buffer.from(key, "base64")` does, which the official client uses), and never an
+ * empty string or one with other characters.
+ *
+ * @example
+ * ```ts
+ * isBase64Key("pw==") && isBase64Key("banana") && isBase64Key("a-b_") && !isBase64Key("a b") && !isBase64Key("")
+ * ```
+ */
+export function isBase64Key(text: string): boolean {
+  return KEY_ALPHABET.test(text);
+}
+
+/**
+ * The key as standard, padded base64, the form `atob` and Web Crypto callers need: base64url
+ * characters turned into standard ones, padding set right, and a dangling sixth bit dropped as
+ * Node's decoder drops it.
+ */
+export function standardBase64(key: string): string {
+  const data = key.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+  const whole = data.length % 4 === 1 ? data.slice(0, -1) : data;
+  return whole.padEnd(Math.ceil(whole.length / 4) * 4, "=");
 }

@@ -7,6 +7,7 @@
  */
 import { decodeJwtPayload, expiryOf } from "./jwt.js";
 import type { GetTokenForTeamsUserOptions } from "./models.js";
+import { INVALID_ACCESS_TOKEN, refusal } from "./validation.js";
 
 /**
  * How far past `exp` a token may be by this machine's clock and still be sent. Entra validates
@@ -22,8 +23,11 @@ function sameId(a: unknown, b: string): boolean {
 function checkExpiry(claims: Record<string, unknown>, now: number): void {
   const expiresOn = expiryOf(claims);
   if (expiresOn && expiresOn.getTime() + TEAMS_TOKEN_CLOCK_LEEWAY_MS < now) {
-    throw new RangeError(
-      `teamsUserAadToken expired at ${expiresOn.toISOString()}: acquire a fresh token for the Teams user (for example with MSAL's acquireTokenSilent) and try again.`,
+    throw refusal(
+      new RangeError(
+        `teamsUserAadToken expired at ${expiresOn.toISOString()}: acquire a fresh token for the Teams user (for example with MSAL's acquireTokenSilent) and try again.`,
+      ),
+      INVALID_ACCESS_TOKEN,
     );
   }
 }
@@ -35,7 +39,7 @@ function checkUserObjectId(claims: Record<string, unknown>, userObjectId: string
   if (sameId(claims["tid"], userObjectId)) hint = "it is the tenant id (tid); pass the user's object id (oid) instead.";
   else if (sameId(claims["appid"] ?? claims["azp"], userObjectId))
     hint = "it is the application id; were clientId and userObjectId swapped?";
-  throw new RangeError(`userObjectId does not match the oid claim of teamsUserAadToken: ${hint}`);
+  throw refusal(new RangeError(`userObjectId does not match the oid claim of teamsUserAadToken: ${hint}`));
 }
 
 function checkClientId(claims: Record<string, unknown>, clientId: string): void {
@@ -44,7 +48,7 @@ function checkClientId(claims: Record<string, unknown>, clientId: string): void 
   if (field === undefined || sameId(claims[field], clientId)) return;
   let hint = "pass the id of the Entra application the Teams user signed in to.";
   if (sameId(claims["tid"], clientId)) hint = "it is the tenant id (tid); pass the application (client) id instead.";
-  throw new RangeError(`clientId does not match the ${field} claim of teamsUserAadToken: ${hint}`);
+  throw refusal(new RangeError(`clientId does not match the ${field} claim of teamsUserAadToken: ${hint}`));
 }
 
 /**
@@ -52,7 +56,7 @@ function checkClientId(claims: Record<string, unknown>, clientId: string): void 
  * JWT; an opaque token passes unchecked. Messages never contain the token.
  *
  * @param now - the current time in milliseconds since the epoch.
- * @throws RangeError when the token expired, or its `oid` or `appid` / `azp` claim differs from `userObjectId` or `clientId`.
+ * @throws RangeError when the token expired (with the service's 401 `InvalidAccessToken`), or its `oid` or `appid` / `azp` claim differs from `userObjectId` or `clientId` (400 `ValidationError`).
  */
 export function checkTeamsTokenClaims(options: GetTokenForTeamsUserOptions, now = Date.now()): void {
   const claims = decodeJwtPayload(options.teamsUserAadToken);

@@ -1,10 +1,36 @@
 /**
  * Argument checks, run before any request. Wrong types throw `TypeError`, wrong values
- * `RangeError`; messages say what was expected and never echo a token.
+ * `RangeError`; messages say what was expected and never echo a token. Every such error also
+ * carries the `statusCode` and `code` the service would have answered, so that code branching on
+ * `error.statusCode` behaves the same whether a check ran here or at the service.
  *
  * @internal
  */
-import type { CommunicationUser, GetTokenForTeamsUserOptions, TokenScope } from "./models.js";
+import { CUSTOM_ID_API_VERSIONS, knownScopesFor, supportsCustomId } from "./apiVersions.js";
+import type { CommunicationUser, GetTokenForTeamsUserOptions } from "./models.js";
+import { UnknownTokenScope, type TokenScopeArgument } from "./tokenScope.js";
+
+/** What the service answers a request it refuses, as a `RestError` carries it. */
+export interface ServiceAnswer {
+  /** The HTTP status. */
+  statusCode: number;
+  /** The service's `error.code`. */
+  code: string;
+}
+
+/** The service's answer to a bad argument. */
+export const VALIDATION_ERROR: ServiceAnswer = { statusCode: 400, code: "ValidationError" };
+
+/** The service's answer to an empty, invalid or expired Entra token in the Teams exchange. */
+export const INVALID_ACCESS_TOKEN: ServiceAnswer = { statusCode: 401, code: "InvalidAccessToken" };
+
+/**
+ * A `TypeError` or `RangeError` with the service's `statusCode` and `code`, read-only and not
+ * enumerable like `message`, so that the error still prints and compares as the plain error it is.
+ */
+export function refusal<E extends TypeError | RangeError>(error: E, answer: ServiceAnswer = VALIDATION_ERROR): E & ServiceAnswer {
+  return Object.defineProperties(error, { statusCode: { value: answer.statusCode }, code: { value: answer.code } }) as E & ServiceAnswer;
+}
 
 /** The shortest and longest token lifetimes the service accepts, in minutes. */
 export const MIN_TOKEN_MINUTES = 60;
@@ -18,10 +44,12 @@ export const MAX_TOKEN_MINUTES = 1440;
 export function userIdOf(user: CommunicationUser | string): string {
   const id: unknown = typeof user === "object" && user !== null ? (user as Partial<CommunicationUser>).communicationUserId : user;
   if (typeof id !== "string") {
-    throw new TypeError("Expected a user: a { communicationUserId: string } object, as createUser returns, or the id string itself.");
+    throw refusal(
+      new TypeError("Expected a user: a { communicationUserId: string } object, as createUser returns, or the id string itself."),
+    );
   }
   if (id.trim() === "") {
-    throw new RangeError("The user id is empty. Pass the communicationUserId that createUser returned (it starts with 8:acs:).");
+    throw refusal(new RangeError("The user id is empty. Pass the communicationUserId that createUser returned (it starts with 8:acs:)."));
   }
   checkIdStaysInPath(id);
   return id;
@@ -36,27 +64,41 @@ export function userIdOf(user: CommunicationUser | string): string {
  */
 function checkIdStaysInPath(id: string): void {
   if (id === "." || id === "..") {
-    throw new RangeError(
-      `The user id "${id}" is not an id: in a URL it means a folder, and the request would go to another address. ` +
-        "Pass the communicationUserId that createUser returned (it starts with 8:acs:).",
+    throw refusal(
+      new RangeError(
+        `The user id "${id}" is not an id: in a URL it means a folder, and the request would go to another address. ` +
+          "Pass the communicationUserId that createUser returned (it starts with 8:acs:).",
+      ),
     );
   }
 }
 
 /**
- * @throws TypeError when scopes is not an array of strings; RangeError when it is empty or holds an empty string.
+ * Checks the scopes against those the api-version knows and returns their names, as sent.
+ *
+ * @throws TypeError when scopes is not an array of strings (or {@link UnknownTokenScope}s); RangeError when it is empty, or holds an empty string or a scope the api-version does not know, naming the ones it does.
  */
-export function checkScopes(scopes: readonly TokenScope[]): void {
+export function checkScopes(scopes: readonly TokenScopeArgument[], apiVersion: string): string[] {
   if (!Array.isArray(scopes)) {
-    throw new TypeError('Scopes must be an array of strings, for example ["chat", "voip"].');
+    throw refusal(new TypeError('Scopes must be an array of strings, for example ["chat", "voip"].'));
   }
   if (scopes.length === 0) {
-    throw new RangeError('Scopes must not be empty: pass at least one, for example ["chat"] or ["voip"].');
+    throw refusal(new RangeError('Scopes must not be empty: pass at least one, for example ["chat"] or ["voip"].'));
   }
-  for (const scope of scopes) {
-    if (typeof scope !== "string") throw new TypeError('Every scope must be a string, for example "chat" or "voip".');
-    if (scope.trim() === "") throw new RangeError('A scope is an empty string: use a scope name such as "chat" or "voip".');
-  }
+  const known = knownScopesFor(apiVersion);
+  return scopes.map((given: unknown) => {
+    const scope = given instanceof UnknownTokenScope ? given.name : given;
+    if (typeof scope !== "string") throw refusal(new TypeError('Every scope must be a string, for example "chat" or "voip".'));
+    if (scope.trim() === "") throw refusal(new RangeError('A scope is an empty string: use a scope name such as "chat" or "voip".'));
+    if (!known.includes(scope) && !(given instanceof UnknownTokenScope)) {
+      throw refusal(
+        new RangeError(
+          `Unknown scope ${JSON.stringify(scope)} for api-version ${apiVersion}: use one of ${known.join(", ")}, or new UnknownTokenScope(name).`,
+        ),
+      );
+    }
+    return scope;
+  });
 }
 
 /**
@@ -65,10 +107,14 @@ export function checkScopes(scopes: readonly TokenScope[]): void {
 export function checkTokenExpiresInMinutes(minutes: unknown): void {
   if (minutes === undefined) return;
   if (typeof minutes !== "number") {
-    throw new TypeError(`tokenExpiresInMinutes must be a number of minutes, an integer from ${MIN_TOKEN_MINUTES} to ${MAX_TOKEN_MINUTES}.`);
+    throw refusal(
+      new TypeError(`tokenExpiresInMinutes must be a number of minutes, an integer from ${MIN_TOKEN_MINUTES} to ${MAX_TOKEN_MINUTES}.`),
+    );
   }
   if (!Number.isInteger(minutes) || minutes < MIN_TOKEN_MINUTES || minutes > MAX_TOKEN_MINUTES) {
-    throw new RangeError(`tokenExpiresInMinutes must be an integer from ${MIN_TOKEN_MINUTES} to ${MAX_TOKEN_MINUTES} (1 to 24 hours).`);
+    throw refusal(
+      new RangeError(`tokenExpiresInMinutes must be an integer from ${MIN_TOKEN_MINUTES} to ${MAX_TOKEN_MINUTES} (1 to 24 hours).`),
+    );
   }
 }
 
@@ -77,7 +123,7 @@ export function checkTokenExpiresInMinutes(minutes: unknown): void {
  */
 export function checkTeamsOptions(options: GetTokenForTeamsUserOptions): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("getTokenForTeamsUser needs an options object with teamsUserAadToken, clientId and userObjectId.");
+    throw refusal(new TypeError("getTokenForTeamsUser needs an options object with teamsUserAadToken, clientId and userObjectId."));
   }
   const fields = {
     teamsUserAadToken: "the Teams user's Microsoft Entra access token",
@@ -87,7 +133,9 @@ export function checkTeamsOptions(options: GetTokenForTeamsUserOptions): void {
   for (const [field, meaning] of Object.entries(fields)) {
     const value: unknown = options[field as keyof typeof fields];
     if (typeof value !== "string" || value.trim() === "") {
-      throw new TypeError(`getTokenForTeamsUser needs ${field}: ${meaning}, as a non-empty string.`);
+      // The service answers a missing Entra token as an invalid one (401), other missing fields with 400.
+      const answer = field === "teamsUserAadToken" ? INVALID_ACCESS_TOKEN : VALIDATION_ERROR;
+      throw refusal(new TypeError(`getTokenForTeamsUser needs ${field}: ${meaning}, as a non-empty string.`), answer);
     }
   }
 }
@@ -97,12 +145,9 @@ export function checkTeamsOptions(options: GetTokenForTeamsUserOptions): void {
  */
 export function checkOptions(options: unknown): void {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError("Options must be an object (or left out).");
+    throw refusal(new TypeError("Options must be an object (or left out)."));
   }
 }
-
-/** The api-versions that know `customId` and `GET /identities/{id}`. */
-export const CUSTOM_ID_API_VERSIONS: readonly string[] = ["2025-03-02-preview"];
 
 /** The longest `customId` the service accepts, in characters. */
 export const MAX_CUSTOM_ID_LENGTH = 256;
@@ -112,10 +157,13 @@ export const MAX_CUSTOM_ID_LENGTH = 256;
  * @throws RangeError when the client's api-version lacks custom ids and user details, naming the version to choose.
  */
 export function checkCustomIdApiVersion(feature: string, apiVersion: string): void {
-  if (CUSTOM_ID_API_VERSIONS.includes(apiVersion)) return;
-  const wanted = CUSTOM_ID_API_VERSIONS[0]!;
-  throw new RangeError(
-    `${feature} needs api-version ${wanted}, but this client uses ${apiVersion}: create the client with { apiVersion: "${wanted}" }.`,
+  if (supportsCustomId(apiVersion)) return;
+  // The preview first: it is the version the service is recorded to honour them on.
+  const [preview, ...others] = CUSTOM_ID_API_VERSIONS;
+  throw refusal(
+    new RangeError(
+      `${feature} needs api-version ${preview} (or ${others.join(", ")}), but this client uses ${apiVersion}: create the client with { apiVersion: "${preview}" }.`,
+    ),
   );
 }
 
@@ -125,12 +173,12 @@ export function checkCustomIdApiVersion(feature: string, apiVersion: string): vo
 export function checkCustomId(customId: unknown, apiVersion: string): void {
   if (customId === undefined) return;
   if (typeof customId !== "string") {
-    throw new TypeError(
-      `customId must be a string of 1 to ${MAX_CUSTOM_ID_LENGTH} characters, for example your own account id for the user.`,
+    throw refusal(
+      new TypeError(`customId must be a string of 1 to ${MAX_CUSTOM_ID_LENGTH} characters, for example your own account id for the user.`),
     );
   }
   checkCustomIdApiVersion("customId", apiVersion);
   if (customId.length < 1 || customId.length > MAX_CUSTOM_ID_LENGTH) {
-    throw new RangeError(`customId must be 1 to ${MAX_CUSTOM_ID_LENGTH} characters long; it is ${customId.length}.`);
+    throw refusal(new RangeError(`customId must be 1 to ${MAX_CUSTOM_ID_LENGTH} characters long; it is ${customId.length}.`));
   }
 }

@@ -1,6 +1,12 @@
-import type { CommunicationTokenCredential } from "@azure/communication-common";
+import type { CommunicationTokenCredential, CommunicationTokenRefreshOptions } from "@azure/communication-common";
+import type { AccessToken } from "@azure/core-auth";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AutoRefreshingTokenCredential, DEFAULT_REFRESH_MARGIN_MS, type TokenRefresher } from "../src/autoRefreshingTokenCredential.js";
+import {
+  AutoRefreshingTokenCredential,
+  DEFAULT_REFRESH_MARGIN_MS,
+  type TokenInput,
+  type TokenRefresher,
+} from "../src/autoRefreshingTokenCredential.js";
 import { jwt, seconds } from "./helpers/jwt.js";
 
 const T0 = new Date("2024-01-01T00:00:00.000Z").getTime();
@@ -87,13 +93,93 @@ describe("AutoRefreshingTokenCredential", () => {
       const credential = new AutoRefreshingTokenCredential({ tokenRefresher: async () => "opaque" });
       await expect(credential.getToken()).rejects.toThrow(
         new TypeError(
-          "The value tokenRefresher resolved to is a string without a readable exp claim (an opaque token): return { token, expiresOn } instead.",
+          "The value tokenRefresher resolved to is a token without a readable exp claim (an opaque token): return { token, expiresOn } instead.",
         ),
       );
     });
 
     it("refuses an opaque initial token string", () => {
       expect(() => new AutoRefreshingTokenCredential({ tokenRefresher: refresherOf(HOUR), token: "opaque" })).toThrow(TypeError);
+    });
+  });
+
+  describe("what a JSON endpoint returns, and the forms AzureCommunicationTokenCredential takes", () => {
+    it("takes the JSON of issueToken's result from the refresher: expiresOn as an ISO 8601 string", async () => {
+      const issued = { user: { communicationUserId: "8:acs:x" }, token: "opaque-1", expiresOn: new Date(T0 + HOUR) };
+      const body: unknown = JSON.parse(JSON.stringify(issued));
+      const credential = new AutoRefreshingTokenCredential({ tokenRefresher: async () => body as TokenInput });
+      expect(await credential.getToken()).toStrictEqual({ token: "opaque-1", expiresOnTimestamp: T0 + HOUR });
+    });
+
+    it("takes the service's own expiresOn format, with 7 fractional digits and an offset", async () => {
+      const credential = new AutoRefreshingTokenCredential({
+        token: { token: "opaque", expiresOn: "2024-01-01T01:00:00.1234567+00:00" },
+        tokenRefresher: refresherOf(HOUR),
+      });
+      expect(await credential.getToken()).toStrictEqual({ token: "opaque", expiresOnTimestamp: T0 + HOUR + 123 });
+    });
+
+    it("takes core-auth's AccessToken, { token, expiresOnTimestamp }", async () => {
+      const credential = new AutoRefreshingTokenCredential({
+        tokenRefresher: async () => ({ token: "opaque", expiresOnTimestamp: T0 + HOUR }),
+      });
+      expect(await credential.getToken()).toStrictEqual({ token: "opaque", expiresOnTimestamp: T0 + HOUR });
+    });
+
+    it.each([
+      ["a JWT string", (token: string) => token],
+      ["{ token } with a JWT", (token: string) => ({ token })],
+      ["{ token, expiresOnTimestamp }", (token: string) => ({ token, expiresOnTimestamp: T0 + HOUR })],
+    ])("holds a fixed token given as %s, like new AzureCommunicationTokenCredential(token)", async (_name, form) => {
+      const token = tokenExpiringIn(HOUR);
+      const credential = new AutoRefreshingTokenCredential(form(token) as TokenInput);
+      expect(await credential.getToken()).toStrictEqual({ token, expiresOnTimestamp: T0 + HOUR });
+      vi.setSystemTime(T0 + 59 * MINUTE);
+      expect((await credential.getToken()).token).toBe(token);
+      vi.setSystemTime(T0 + HOUR);
+      await expect(credential.getToken()).rejects.toThrow(
+        new Error(
+          "The token expired at 2024-01-01T01:00:00.000Z and this credential has no tokenRefresher to renew it:" +
+            " create it with { tokenRefresher } (e.g. a fetch of your token route) instead of a fixed token.",
+        ),
+      );
+    });
+
+    it.each([
+      [
+        "an opaque string",
+        "opaque",
+        "token is a token without a readable exp claim (an opaque token): return { token, expiresOn } instead.",
+      ],
+      [
+        "an expiresOn that is not a time",
+        { token: "opaque", expiresOn: "tomorrow" },
+        "token has an expiresOn that is not a time: pass a Date, an ISO 8601 string or expiresOnTimestamp in milliseconds.",
+      ],
+      [
+        "an empty token",
+        { token: "", expiresOn: "2024-01-01T01:00:00Z" },
+        "token must be a JWT string, or { token, expiresOn } as issueToken returns it (expiresOn a Date or its JSON string).",
+      ],
+      [
+        "refresh options without a refresher",
+        { refreshProactively: true },
+        "AutoRefreshingTokenCredential needs { tokenRefresher }: a function that resolves to a new token.",
+      ],
+    ])("refuses %s", (_name, value, message) => {
+      expect(() => new AutoRefreshingTokenCredential(value as TokenInput)).toThrow(new TypeError(message));
+    });
+
+    it("takes every argument AzureCommunicationTokenCredential's token and refresh constructors take (type-checked)", async () => {
+      // What code written for AzureCommunicationTokenCredential passes: it must compile unchanged.
+      const replace = (tokenOrOptions: string | AccessToken | CommunicationTokenRefreshOptions) =>
+        typeof tokenOrOptions === "object" && "tokenRefresher" in tokenOrOptions
+          ? new AutoRefreshingTokenCredential(tokenOrOptions)
+          : new AutoRefreshingTokenCredential(tokenOrOptions);
+      const token = tokenExpiringIn(HOUR);
+      expect((await replace(token).getToken()).token).toBe(token);
+      expect((await replace({ token: "opaque", expiresOnTimestamp: T0 + HOUR }).getToken()).token).toBe("opaque");
+      expect((await replace({ tokenRefresher: async () => token, refreshProactively: false }).getToken()).token).toBe(token);
     });
   });
 

@@ -20,6 +20,15 @@ describe("parseConnectionString accepts", () => {
     expect(credential.key).toBe(KEY);
   });
 
+  it.each([
+    ["unpadded, as in the official samples", "banana"],
+    ["unpadded, six letters", "secret"],
+    ["base64url", KEY.replace("MDEy", "M-E_")],
+    ["padding that does not fit the length", KEY.slice(1)],
+  ])("a key the base64 decoder takes: %s", (_name, key) => {
+    expect(parseConnectionString(`endpoint=${ENDPOINT}/;accesskey=${key}`).credential.key).toBe(key);
+  });
+
   it("keeps a non-default port and plain http for the emulator", () => {
     expect(parseConnectionString(`endpoint=http://127.0.0.1:8089/;accesskey=${KEY}`).endpoint).toBe("http://127.0.0.1:8089");
   });
@@ -45,8 +54,9 @@ describe("parseConnectionString rejects, naming the problem and never the key", 
     ["a duplicated key", `endpoint=${ENDPOINT}/;accesskey=${KEY};AccessKey=${KEY}`, 'more than one "accesskey"'],
     ["a part without =", `endpoint=${ENDPOINT}/;${KEY.replaceAll("=", "")}`, 'not "name=value"'],
     ["a key that is not base64", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}!!${KEY.slice(22)}`, "not standard base64"],
-    ["a base64url key", `endpoint=${ENDPOINT}/;accesskey=${KEY.replace("MDEy", "M-E_")}`, "looks like base64url"],
-    ["a key of the wrong length", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(1)}`, "not standard base64"],
+    ["a key with a space", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)} ${KEY.slice(21)}`, "not standard base64"],
+    ["a key with a dot", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}.${KEY.slice(21)}`, "not standard base64"],
+    ["a key that is only padding", `endpoint=${ENDPOINT}/;accesskey===`, "not standard base64"],
     ["an endpoint that is not a URL", `endpoint=contoso;accesskey=${KEY}`, "not a valid URL"],
     ["an endpoint with a path", `endpoint=${ENDPOINT}/identities;accesskey=${KEY}`, "no path, query or fragment"],
     ["an endpoint with a query", `endpoint=${ENDPOINT}/?a=b;accesskey=${KEY}`, "no path, query or fragment"],

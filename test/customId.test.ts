@@ -108,7 +108,7 @@ describe("getUser", () => {
 });
 
 describe("versions without custom ids", () => {
-  const message = `needs api-version ${PREVIEW}, but this client uses 2023-10-01: create the client with { apiVersion: "${PREVIEW}" }.`;
+  const message = `needs api-version ${PREVIEW} (or 2025-06-30), but this client uses 2023-10-01: create the client with { apiVersion: "${PREVIEW}" }.`;
 
   it.each([
     ["createUser", (client: CommunicationIdentityClient) => client.createUser({ customId: "alice" }), `customId ${message}`],
@@ -124,10 +124,16 @@ describe("versions without custom ids", () => {
     expect(requests).toHaveLength(0);
   });
 
-  it("refuses 2025-06-30 too, whose published files disagree on custom ids", async () => {
+  it("carries the service's 400 ValidationError", async () => {
+    const { client } = clientWith(() => CREATED, "2023-10-01");
+    await expect(client.getUser(USER_ID)).rejects.toMatchObject({ statusCode: 400, code: "ValidationError" });
+  });
+
+  it("sends on 2025-06-30 too, whose published REST specification documented custom ids and GET /identities/{id}", async () => {
     const { client, requests } = clientWith(() => CREATED, "2025-06-30");
-    await expect(client.getUser(USER_ID)).rejects.toThrow(RangeError);
-    expect(requests).toHaveLength(0);
+    await client.createUser({ customId: "alice" });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.url).toBe(`${ENDPOINT}/identities?api-version=2025-06-30`);
   });
 
   it("still creates users without a customId", async () => {

@@ -2,8 +2,11 @@
 // `require` and `import`, in fresh Node.js processes (self-reference from the repository root).
 // `npm test` builds first; alone, run `npm run build` before this file.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -42,4 +45,39 @@ describe("the built package", () => {
     expect(imported).toEqual(required);
     expect(required.startEmulator).toBe("function");
   });
+
+  it("gives its types, the emulator's included, to projects on moduleResolution node10 (module commonjs)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "acs-identity-node10-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(root, join(dir, "node_modules", "acs-identity"), "dir");
+      const file = join(dir, "index.ts");
+      writeFileSync(
+        file,
+        [
+          'import { CommunicationIdentityClient } from "acs-identity";',
+          'import { startEmulator, type Emulator } from "acs-identity/emulator";',
+          "export async function start(): Promise<Emulator> {",
+          "  const emulator = await startEmulator();",
+          "  new CommunicationIdentityClient(emulator.connectionString);",
+          "  return emulator;",
+          "}",
+        ].join("\n"),
+      );
+      const program = ts.createProgram([file], {
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        target: ts.ScriptTarget.ES2022,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules", "@types")],
+      });
+      const messages = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(messages).toStrictEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

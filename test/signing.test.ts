@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { authorizationHeader, EMPTY_CONTENT_HASH, parseAuthorizationHeader, pathAndQuery, stringToSign } from "../src/signing.js";
+import {
+  authorizationHeader,
+  EMPTY_CONTENT_HASH,
+  isBase64Key,
+  parseAuthorizationHeader,
+  pathAndQuery,
+  standardBase64,
+  stringToSign,
+} from "../src/signing.js";
 
 describe("pathAndQuery", () => {
   it.each([
@@ -45,5 +53,27 @@ describe("authorization header", () => {
     "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=",
   ])("rejects %s", (value) => {
     expect(parseAuthorizationHeader(value)).toBeUndefined();
+  });
+});
+
+describe("access keys", () => {
+  it.each(["pw==", "banana", "secret", "a-b_", "pw=", "MDEy+/=="])("takes %s, as the base64 decoder does", (key) => {
+    expect(isBase64Key(key)).toBe(true);
+  });
+
+  it.each(["", "==", "a b", "pw==x", "pw===", "ab.c", "ключ", "ab\n"])("refuses %j", (key) => {
+    expect(isBase64Key(key)).toBe(false);
+  });
+
+  it.each([
+    ["pw==", "pw=="],
+    ["pw", "pw=="],
+    ["pw=", "pw=="],
+    ["banana", "banana=="],
+    ["a-b_", "a+b/"],
+    ["pwqrs", "pwqr"],
+  ])("standardBase64(%s) is %s", (key, standard) => {
+    expect(standardBase64(key)).toBe(standard);
+    expect(Buffer.from(standard, "base64")).toStrictEqual(Buffer.from(key, "base64"));
   });
 });

@@ -88,6 +88,16 @@ describe("checkTeamsTokenClaims", () => {
     );
   });
 
+  it("carries the service's answer: 401 InvalidAccessToken when expired, 400 ValidationError for a mismatch", () => {
+    const answerOf = (error: Error) => {
+      const { statusCode, code } = error as Error & { statusCode: number; code: string };
+      return { statusCode, code };
+    };
+    expect(answerOf(failureOf(v1({ exp: seconds(NOW - 3600_000) })))).toStrictEqual({ statusCode: 401, code: "InvalidAccessToken" });
+    expect(answerOf(failureOf(v1(), TENANT))).toStrictEqual({ statusCode: 400, code: "ValidationError" });
+    expect(answerOf(failureOf(v1(), OID, TENANT))).toStrictEqual({ statusCode: 400, code: "ValidationError" });
+  });
+
   it("reports expiry before mismatches", () => {
     expect(failureOf(v1({ exp: seconds(NOW - 3600_000) }), TENANT).message).toMatch(/^teamsUserAadToken expired at/);
   });
@@ -119,6 +129,10 @@ describe("getTokenForTeamsUser", () => {
     const { client, requests } = clientWith();
     const teamsUserAadToken = jwt({ oid: OID, appid: APP, exp: seconds(Date.now() - 3600_000) });
     await expect(client.getTokenForTeamsUser({ teamsUserAadToken, userObjectId: OID, clientId: APP })).rejects.toThrow(RangeError);
+    await expect(client.getTokenForTeamsUser({ teamsUserAadToken, userObjectId: OID, clientId: APP })).rejects.toMatchObject({
+      statusCode: 401,
+      code: "InvalidAccessToken",
+    });
     expect(requests).toHaveLength(0);
   });
 

@@ -2,17 +2,11 @@
 // that hands the page a connection string. Run directly, it starts the local emulator first:
 //   npm run sample:browser && node samples/browser/serve.mjs
 // The emulator's key is a throwaway for this machine; a real access key must never reach a page.
-import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { send, sendPageFile } from "../shared/pages.mjs";
 
 const DIST = fileURLToPath(new URL("./dist/", import.meta.url));
-const FILES = {
-  "/": ["index.html", "text/html; charset=utf-8"],
-  "/index.html": ["index.html", "text/html; charset=utf-8"],
-  "/main.js": ["main.js", "text/javascript; charset=utf-8"],
-  "/main.js.map": ["main.js.map", "application/json"],
-};
 
 /**
  * Serves the sample until `close()`; `port` 0 (the default) picks a free one.
@@ -25,13 +19,7 @@ export async function serveSample({ connectionString, port = 0 }) {
   const server = createServer(async (request, response) => {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
     if (path === "/config.js") return send(response, 200, "text/javascript; charset=utf-8", config);
-    const file = FILES[path];
-    if (!file) return send(response, 404, "text/plain; charset=utf-8", "Not found\n");
-    try {
-      send(response, 200, file[1], await readFile(DIST + file[0]));
-    } catch {
-      send(response, 500, "text/plain; charset=utf-8", "The sample is not built: run `npm run sample:browser`.\n");
-    }
+    if (!(await sendPageFile(response, DIST, path))) send(response, 404, "text/plain; charset=utf-8", "Not found\n");
   });
   await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   const { port: actual } = server.address();
@@ -39,10 +27,6 @@ export async function serveSample({ connectionString, port = 0 }) {
     url: `http://127.0.0.1:${actual}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-function send(response, status, type, body) {
-  response.writeHead(status, { "content-type": type, "cache-control": "no-store" }).end(body);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@
 import type { Command, CommandIo } from "./command.js";
 import { emulatorCommand } from "./emulatorCommand.js";
 import { IDENTITY_COMMANDS } from "./identityCommands.js";
+import { PACKAGE_VERSION } from "../version.js";
 
 /** Every subcommand, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -15,7 +16,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return `Usage: acs-identity <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun "acs-identity <command> --help" for a command's options.`;
+  return `Usage: acs-identity <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun "acs-identity <command> --help" for a command's options, "acs-identity --version" for the version.`;
 }
 
 /**
@@ -26,6 +27,10 @@ function help(): string {
  */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === "--version") {
+    io.out(PACKAGE_VERSION);
+    return 0;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.out(help());
     return name === undefined ? 2 : 0;

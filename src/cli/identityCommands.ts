@@ -7,10 +7,12 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { CommunicationIdentityClient } from "../communicationIdentityClient.js";
+import { CommunicationIdentityClient, DEFAULT_API_VERSION } from "../communicationIdentityClient.js";
+import { parseConnectionString } from "../connectionString.js";
+import { assertSecureEndpoint } from "../endpoint.js";
 import { inspectToken } from "../inspectToken.js";
-import type { CommunicationAccessToken, CommunicationUser } from "../models.js";
-import { CUSTOM_ID_API_VERSIONS } from "../validation.js";
+import type { CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
+import { CUSTOM_ID_API_VERSIONS, knownScopesFor } from "../apiVersions.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 /** The api-version that has custom ids and `get-user`. */
@@ -42,8 +44,16 @@ interface Spec {
 const COMMON_OPTIONS: Options = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
-  "api-version": { type: "string" },
 };
+
+/** Options of every command that talks to the service. */
+const REMOTE_OPTIONS: Options = {
+  "api-version": { type: "string" },
+  "allow-insecure": { type: "boolean" },
+};
+
+/** A Communication Services user id: `8:acs:<resource id>_<guid>`, or another `8:<kind>:` id the service issues. */
+const USER_ID = /^8:[a-z0-9-]+:\S+$/i;
 
 class UsageError extends Error {}
 
@@ -56,7 +66,12 @@ function usage(spec: Spec): string {
     "",
     "Options:",
     ...spec.help,
-    ...(spec.remote ? ["  --api-version <v>   REST api-version (default 2023-10-01; 2025-03-02-preview for custom ids)"] : []),
+    ...(spec.remote
+      ? [
+          `  --api-version <v>   REST api-version (default ${DEFAULT_API_VERSION}; ${PREVIEW_API_VERSION} for custom ids)`,
+          "  --allow-insecure    allow plain http to a host that is not loopback (requests and tokens unencrypted)",
+        ]
+      : []),
     "  --json              print one JSON object instead of lines of text",
     "  -h, --help          show this help",
     "",
@@ -67,7 +82,8 @@ function usage(spec: Spec): string {
 
 function parse(spec: Spec, args: string[]): Values {
   try {
-    const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { ...COMMON_OPTIONS, ...spec.options } });
+    const options = { ...COMMON_OPTIONS, ...(spec.remote ? REMOTE_OPTIONS : {}), ...spec.options };
+    const { values } = parseArgs({ args, strict: true, allowPositionals: false, options });
     return values as Values;
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -83,9 +99,36 @@ function clientFor(spec: Spec, values: Values, io: CommandIo): CommunicationIden
         'or to a local emulator\'s (run "npx acs-identity emulator" and copy what it prints).',
     );
   }
-  const explicit = typeof values["api-version"] === "string" ? values["api-version"] : undefined;
-  const apiVersion = explicit ?? (spec.preview?.(values) ? PREVIEW_API_VERSION : undefined);
-  return new CommunicationIdentityClient(connectionString, apiVersion ? { apiVersion } : {});
+  const { endpoint, credential } = parseConnectionString(connectionString);
+  const allowInsecureConnection = values["allow-insecure"] === true;
+  assertSecureEndpoint(new URL(endpoint), allowInsecureConnection, "pass --allow-insecure");
+  return new CommunicationIdentityClient(endpoint, credential, { apiVersion: apiVersionOf(spec, values), allowInsecureConnection });
+}
+
+function apiVersionOf(spec: Spec, values: Values): string {
+  return str(values, "api-version") ?? (spec.preview?.(values) ? PREVIEW_API_VERSION : DEFAULT_API_VERSION);
+}
+
+/**
+ * Usage errors the client would only find later or word for programmers: a `--user` that is not a
+ * user id, `--scopes` the api-version does not know. Checked before any request.
+ */
+function checkUsage(spec: Spec, values: Values): void {
+  const user = str(values, "user");
+  if (user !== undefined && !USER_ID.test(user)) {
+    throw new UsageError(
+      `--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; ${JSON.stringify(user)} is not one.`,
+    );
+  }
+  if (str(values, "scopes") === undefined) return;
+  const apiVersion = apiVersionOf(spec, values);
+  const known = knownScopesFor(apiVersion);
+  const unknown = (scopesOf(values) as string[]).filter((scope) => scope !== "" && !known.includes(scope));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--scopes: ${unknown.map((scope) => JSON.stringify(scope)).join(", ")} not known to api-version ${apiVersion}; use ${known.join(", ")}.`,
+    );
+  }
 }
 
 function exitCodeOf(error: unknown): number {
@@ -122,6 +165,7 @@ function identityCommand(spec: Spec): Command {
         }
         const missing = (spec.required ?? []).filter((name) => values[name] === undefined);
         if (missing.length > 0) throw new UsageError(`Missing ${missing.map((name) => `--${name}`).join(", ")}.`);
+        checkUsage(spec, values);
         const output = await spec.action(values, io, clientFor(spec, values, io));
         if (json) io.out(JSON.stringify(output.json));
         else output.human.forEach((line) => io.out(line));
@@ -134,7 +178,8 @@ function identityCommand(spec: Spec): Command {
 }
 
 const str = (values: Values, name: string): string | undefined => (typeof values[name] === "string" ? values[name] : undefined);
-const scopesOf = (values: Values): string[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim());
+/** `--scopes` as the client takes them; {@link checkUsage} has refused names the api-version does not know. */
+const scopesOf = (values: Values): TokenScope[] => (str(values, "scopes") ?? "").split(",").map((scope) => scope.trim() as TokenScope);
 /** `--minutes` as a number; anything but decimal digits becomes NaN, which the client refuses. */
 function minutesOf(values: Values): number | undefined {
   const text = str(values, "minutes");

@@ -23,13 +23,6 @@ export const API_SUPPORTED_VERSIONS_HEADER = SUPPORTED_API_VERSIONS.join(", ");
 const supported: ReadonlySet<string> = new Set(SUPPORTED_API_VERSIONS);
 
 /**
- * Versions that know `customId` and `GET /identities/{id}`. The preview introduced them; the
- * published files for 2025-06-30 disagree on whether the GA version kept them, and the emulator
- * accepts them there too, so that clients written against either file work.
- */
-const customIdVersions: ReadonlySet<string> = new Set(["2025-03-02-preview", "2025-06-30"]);
-
-/**
  * Reads `api-version` from the query.
  *
  * @throws {@link ServiceError} 400 when it is missing or not supported.
@@ -48,12 +41,8 @@ export function apiVersionOf(query: URLSearchParams): ApiVersion {
   return value as ApiVersion;
 }
 
-/** Whether `customId` and `GET /identities/{id}` exist in this version. */
-export function supportsCustomId(version: ApiVersion): boolean {
-  return customIdVersions.has(version);
-}
-
-/** Whether the `chat.join`, `chat.join.limited` and `voip.join` scopes exist (2023-10-01 and later). */
-export function supportsJoinScopes(version: ApiVersion): boolean {
-  return version >= "2023-10-01";
-}
+/**
+ * Whether a version has `customId` and `GET /identities/{id}`, and the join scopes: the client's
+ * rules, so that the emulator accepts exactly what the client sends.
+ */
+export { supportsCustomId, supportsJoinScopes } from "../apiVersions.js";

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { isStandardBase64 } from "../signing.js";
+import { isBase64Key } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { createCorsHeaders } from "./cors.js";
 import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
@@ -103,7 +103,7 @@ async function generatedAccessKey(dataDir: string | undefined): Promise<string> 
   const generate = () => randomBytes(64).toString("base64");
   if (dataDir === undefined) return generate();
   const key = (await keptFile(dataDir, ACCESS_KEY_FILE, () => `${generate()}\n`)).trim();
-  if (key === "" || !isStandardBase64(key)) {
+  if (!isBase64Key(key)) {
     throw new Error(`The access key kept in ${dataDir} (${ACCESS_KEY_FILE}) is damaged; delete the file to generate a new key.`);
   }
   return key;
@@ -112,7 +112,7 @@ async function generatedAccessKey(dataDir: string | undefined): Promise<string> 
 function checkOptions(options: EmulatorOptions, host: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
   const { accessKey } = options;
-  if (accessKey !== undefined && (accessKey === "" || !isStandardBase64(accessKey)))
+  if (accessKey !== undefined && !isBase64Key(accessKey))
     throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");

@@ -36,6 +36,20 @@ describe("createCommunicationAccessKeyCredentialPolicy in Chromium", () => {
     expect(request.headers.has("host")).toBe(false);
   });
 
+  it.each([
+    ["banana", "bananQ=="],
+    ["a-b_", "a+b/"],
+    ["pw", "pw=="],
+  ])("signs with the key %s as with %s, as Node's base64 decoder reads them (atob alone refuses base64url)", async (loose, standard) => {
+    vi.setSystemTime(new Date("Wed, 13 Apr 2022 18:09:12 GMT"));
+    const signed = async (key: string) => {
+      const request = createPipelineRequest({ url: "https://example.com/testPath", method: "GET" });
+      await createCommunicationAccessKeyCredentialPolicy(new AzureKeyCredential(key)).sendRequest(request, respond);
+      return request.headers.get("authorization");
+    };
+    expect(await signed(loose)).toBe(await signed(standard));
+  });
+
   it("imports the key into Web Crypto once per credential, not once per request", async () => {
     const importKey = vi.spyOn(crypto.subtle, "importKey");
     const sign = vi.spyOn(crypto.subtle, "sign");

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/cli.js";
 import type { CommandIo } from "../../src/cli/command.js";
@@ -26,6 +29,19 @@ async function run(
     readStdin: async () => stdin,
   };
   return { code: await main(argv, io), out, err };
+}
+
+/** A loopback server that counts the requests it gets and answers each with 500. */
+async function countingServer() {
+  let count = 0;
+  const server = createServer((_request, response) => {
+    count++;
+    response.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const connectionString = `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
+  return { server, requests: () => count, connectionString };
 }
 
 const ID = /^8:acs:[0-9a-f-]{36}_[0-9a-f-]{36}$/;
@@ -117,6 +133,46 @@ describe("exit codes", () => {
     expect(result.err[0]).toContain(fragment);
   });
 
+  it.each([
+    [
+      ["issue-token", "--user", "8:acs:x", "--scopes", "chat,bogus,Voip"],
+      '--scopes: "bogus", "Voip" not known to api-version 2023-10-01; use chat, voip, chat.join, chat.join.limited, voip.join.',
+    ],
+    [
+      ["create-user-and-token", "--scopes", "voip.join", "--api-version", "2022-10-01"],
+      '--scopes: "voip.join" not known to api-version 2022-10-01; use chat, voip.',
+    ],
+    [["revoke", "--user", "bob"], '--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; "bob" is not one.'],
+    [
+      ["delete-user", "--user", "8:acs: x"],
+      '--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; "8:acs: x" is not one.',
+    ],
+  ])("2 before any request for %j", async (argv, message) => {
+    const { server, requests, connectionString } = await countingServer();
+    try {
+      const result = await run(argv, { COMMUNICATION_CONNECTION_STRING: connectionString });
+      expect(result.code).toBe(2);
+      expect(result.err[0]).toBe(`acs-identity ${argv[0]}: ${message}`);
+      expect(requests()).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("2 for plain http to a host that is not loopback, naming --allow-insecure; with it, the call goes through", async () => {
+    // 0.0.0.0 is not a loopback name, yet on this machine it reaches the emulator on 127.0.0.1.
+    const remote = emulator.connectionString.replace("127.0.0.1", "0.0.0.0");
+    const refused = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: remote });
+    expect(refused.code).toBe(2);
+    expect(refused.err[0]).toBe(
+      "acs-identity create-user: The endpoint uses plain http to a host that is not loopback, which would send requests and tokens unencrypted. " +
+        "Use https, or pass --allow-insecure if you really mean it.",
+    );
+    const allowed = await run(["create-user", "--allow-insecure", "--json"], { COMMUNICATION_CONNECTION_STRING: remote });
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.out[0]!).communicationUserId).toMatch(ID);
+  });
+
   it("3 when the service denies (an unknown user, a wrong key), with a JSON error under --json", async () => {
     const unknown = await run(["revoke", "--user", `8:acs:${emulator.resourceId}_00000000-0000-0000-0000-000000000000`, "--json"]);
     expect(unknown.code).toBe(3);
@@ -131,6 +187,11 @@ describe("exit codes", () => {
     const closed = `endpoint=http://127.0.0.1:1/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
     const result = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: closed }).then((r) => r);
     expect(result.code).toBe(1);
+  });
+
+  it("0 for --version, which prints package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(await run(["--version"])).toStrictEqual({ code: 0, out: [version], err: [] });
   });
 
   it("0 for --help of every command, which documents the exit codes", async () => {
