@@ -128,6 +128,13 @@ describe("every operation opens a span named as the official client's, the HTTP 
       (id: string) => preview.getUser(id),
     ],
     [
+      "getUserDetail",
+      "getUser",
+      "GET",
+      (id: string) => `/identities/${encodeURIComponent(id)}?api-version=2025-03-02-preview`,
+      (id: string) => preview.getUserDetail({ communicationUserId: id }),
+    ],
+    [
       "getTokenForTeamsUser",
       "getTokenForTeamsUser",
       "POST",
