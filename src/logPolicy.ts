@@ -16,8 +16,8 @@ const REDACTED = "REDACTED";
 
 /** Headers whose values help to follow a request and hold no secret. */
 const ALLOWED_HEADERS = (
-  "accept api-supported-versions content-length content-type date ms-cv repeatability-first-sent repeatability-request-id " +
-  "repeatability-result request-id retry-after retry-after-ms user-agent www-authenticate x-ms-client-request-id x-ms-date " +
+  "accept api-supported-versions content-length content-type date host ms-cv repeatability-first-sent repeatability-request-id " +
+  "repeatability-result request-id retry-after retry-after-ms traceparent user-agent www-authenticate x-ms-client-request-id x-ms-date " +
   "x-ms-request-id x-ms-retry-after-ms x-ms-useragent"
 ).split(" ");
 

@@ -86,7 +86,7 @@ function expectedLines(received: Received): string[] {
   const requestHeaders = {
     accept: "application/json",
     authorization: "REDACTED",
-    "content-type": "application/json",
+    host: sent("host"),
     "repeatability-first-sent": sent("repeatability-first-sent"),
     "repeatability-request-id": sent("repeatability-request-id"),
     "user-agent": sent("user-agent"),
