@@ -3,7 +3,6 @@ import {
   createPipelineRequest,
   type HttpClient,
   type HttpMethods,
-  type Pipeline,
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
@@ -26,7 +25,7 @@ import type {
   RevokeTokensOptions,
 } from "./models.js";
 import type { TokenScopeArgument } from "./tokenScope.js";
-import { createIdentityPipeline } from "./pipeline.js";
+import { createIdentityPipeline, type Pipeline } from "./pipeline.js";
 import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "./retryPolicy.js";
 import { toAccessToken, toUser, toUserDetails, toUserToken } from "./responses.js";

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { Pipeline } from "@azure/core-rest-pipeline";
+import type { Pipeline } from "./pipeline.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import type { WithOperationSpan } from "./tracing.js";
 

@@ -10,9 +10,9 @@
  * @internal
  */
 import { createTracingClient, type TracingClient } from "@azure/core-tracing";
-import { tracingPolicy, tracingPolicyName, type Pipeline } from "@azure/core-rest-pipeline";
+import { tracingPolicy, tracingPolicyName } from "@azure/core-rest-pipeline";
 import type { CommunicationIdentityClientOptions, OperationOptions } from "./models.js";
-import { SDK_USER_AGENT } from "./pipeline.js";
+import { SDK_USER_AGENT, type Pipeline } from "./pipeline.js";
 
 let tracingClient: TracingClient | undefined;
 
