@@ -46,7 +46,8 @@ export interface Pipeline {
 const rank = ({ phase, afterPhase }: PolicyPlace): number =>
   phase ? (phase === "Retry" ? 1 : 3) : afterPhase ? (afterPhase === "Retry" ? 2 : 4) : 0;
 
-function createPipeline(): Pipeline {
+/** An empty pipeline; policies are run in the order of their places, then of their adding. */
+export function createPipeline(): Pipeline {
   const placed: Array<{ policy: PipelinePolicy; rank: number }> = [];
   return {
     addPolicy(policy, place = {}) {
