@@ -41,7 +41,7 @@ async function outcome(client: HttpClient, options: Partial<PipelineRequestOptio
 }
 
 /** An `AbortSignalLike` that is not a native `AbortSignal`, with its listeners in view. */
-function signalLike(): { signal: AbortSignalLike; listeners: Set<(event: { type: "abort" }) => void>; abort(): void } {
+function signalLike(): { signal: AbortSignalLike; listeners: Set<(event: { type: "abort" }) => void>; abort: () => void } {
   const listeners = new Set<(event: { type: "abort" }) => void>();
   const signal = {
     aborted: false,
