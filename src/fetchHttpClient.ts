@@ -4,8 +4,8 @@
  * browser streaming of responses) and brings about 4.5 KB of minified code into every browser
  * bundle; this client needs none of that and keeps the rest of its contract: the
  * `allowInsecureConnection` check, `Expect` refused, `timeout` and `abortSignal` (any
- * `AbortSignalLike`) rejecting with an `AbortError`, network failures as a `RestError` with
- * `REQUEST_SEND_ERROR`, `withCredentials`, `requestOverrides`, no caching, and the progress
+ * `AbortSignalLike`) rejecting with an `AbortError`, network failures as a `RestError` with the
+ * system error's code where the runtime gives one, else `REQUEST_SEND_ERROR`, `withCredentials`, `requestOverrides`, no caching, and the progress
  * callbacks: `onDownloadProgress` with the bytes received so far per chunk, `onUploadProgress`
  * once with the body's size when the answer begins (fetch cannot report a string body's upload as
  * it goes; the pipeline's client does not report it at all).
@@ -53,8 +53,11 @@ async function sendRequest(request: PipelineRequest): Promise<PipelineResponse> 
       bodyAsText: await readText(response, request.onDownloadProgress),
     };
   } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
-    throw new RestError(`Error sending request: ${(error as Error).message}`, { code: RestError.REQUEST_SEND_ERROR, request });
+    const { name, message, code, cause } = error as Error & { code?: string; cause?: { code?: string } };
+    if (name === "AbortError") throw error;
+    // Fetch in Node.js and other runtimes (undici) puts the system error's code on `cause`: the
+    // retry policy repeats a create that failed with ECONNREFUSED, which never reached a server.
+    throw new RestError(`Error sending request: ${message}`, { code: code ?? cause?.code ?? RestError.REQUEST_SEND_ERROR, request });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
