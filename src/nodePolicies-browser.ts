@@ -4,15 +4,17 @@
  *
  * @internal
  */
-import { createDefaultHttpClient, type HttpClient, type Pipeline, type PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { HttpClient, PipelinePolicy } from "@azure/core-rest-pipeline";
+import { createFetchHttpClient } from "./fetchHttpClient.js";
+import type { Pipeline } from "./pipeline.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 
 /** Adds nothing: see `nodePolicies.ts`. */
 export function addNodePolicies(_pipeline: Pipeline, _options: CommunicationIdentityClientOptions): void {}
 
-/** The HTTP client used when the options name none: the pipeline's own (fetch). */
+/** The HTTP client used when the options name none: the lean fetch client (see `fetchHttpClient.ts`). */
 export function defaultHttpClient(): HttpClient {
-  return createDefaultHttpClient();
+  return createFetchHttpClient();
 }
 
 /**

@@ -16,8 +16,8 @@ import {
   userAgentPolicy,
   type HttpClient,
   type PipelinePolicy,
-  type Pipeline,
 } from "@azure/core-rest-pipeline";
+import type { Pipeline } from "./pipeline.js";
 import { certificateErrorPolicy } from "./certificateError.js";
 import { createNodeHttpClient } from "./nodeHttpClient.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";

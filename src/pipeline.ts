@@ -1,11 +1,20 @@
 /**
- * The request pipeline: only the policies this client needs, so the request path stays short
- * and the browser bundle small.
+ * The request pipeline: only the policies this client needs, in the order core-client's pipelines
+ * run them, so the request path stays short and the browser bundle small. The order is fixed when
+ * the client is made; the pipeline's general `createEmptyPipeline` (phases, before/after
+ * dependencies, removal, cloning) would add about 2.5 KB of minified code to browser bundles for a
+ * sort of five ranks.
  *
  * @internal
  */
 import type { KeyCredential, TokenCredential } from "@azure/core-auth";
-import { createEmptyPipeline, setClientRequestIdPolicy, type Pipeline } from "@azure/core-rest-pipeline";
+import {
+  setClientRequestIdPolicy,
+  type HttpClient,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import { addNodePolicies, userAgentPolicyFor } from "#nodePolicies";
 import { addTracingPolicy } from "#tracing";
 import { createCommunicationAccessKeyCredentialPolicy } from "./accessKeyCredentialPolicy.js";
@@ -14,6 +23,50 @@ import { identityRetryPolicy } from "./retryPolicy.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import { tokenCredentialPolicy } from "./tokenCredentialPolicy.js";
 import { PACKAGE_VERSION } from "./version.js";
+
+/** Where a policy goes, as core's `addPolicy` says it: in the `Retry` or `Sign` phase, right after one, or (neither) once per call. */
+export interface PolicyPlace {
+  phase?: "Retry" | "Sign";
+  afterPhase?: "Retry" | "Sign";
+}
+
+/** The pipeline's policies, in order, ahead of an HTTP client. */
+export interface Pipeline {
+  /**
+   * Adds `policy` at `place`, after those added there before.
+   *
+   * @throws Error when a policy of the same name is in the pipeline already (as core's pipeline words it).
+   */
+  addPolicy(policy: PipelinePolicy, place?: PolicyPlace): void;
+  /** Sends `request` through the policies, in order, then `httpClient`. */
+  sendRequest(httpClient: HttpClient, request: PipelineRequest): Promise<PipelineResponse>;
+}
+
+/** The run order of the places: per call, the retries, after them, signing, after it. */
+const rank = ({ phase, afterPhase }: PolicyPlace): number =>
+  phase ? (phase === "Retry" ? 1 : 3) : afterPhase ? (afterPhase === "Retry" ? 2 : 4) : 0;
+
+/** An empty pipeline; policies are run in the order of their places, then of their adding. */
+export function createPipeline(): Pipeline {
+  const placed: Array<{ policy: PipelinePolicy; rank: number }> = [];
+  return {
+    addPolicy(policy, place = {}) {
+      if (placed.some((entry) => entry.policy.name === policy.name)) throw new Error("Duplicate policy names not allowed in pipeline");
+      placed.push({ policy, rank: rank(place) });
+      // Stable: within a place, policies keep the order they were added in.
+      placed.sort((a, b) => a.rank - b.rank);
+    },
+    sendRequest(httpClient, request) {
+      const send = placed.reduceRight<(request: PipelineRequest) => Promise<PipelineResponse>>(
+        (next, { policy }) =>
+          (req) =>
+            policy.sendRequest(req, next),
+        (req) => httpClient.sendRequest(req),
+      );
+      return send(request);
+    },
+  };
+}
 
 /** Sent as the first part of `User-Agent`. */
 export const SDK_USER_AGENT = `acs-identity/${PACKAGE_VERSION}`;
@@ -26,7 +79,7 @@ export const SDK_USER_AGENT = `acs-identity/${PACKAGE_VERSION}`;
  * stay out of browser bundles (a runtime `isNode` check would not: bundlers keep both branches).
  */
 export function createIdentityPipeline(credential: KeyCredential | TokenCredential, options: CommunicationIdentityClientOptions): Pipeline {
-  const pipeline = createEmptyPipeline();
+  const pipeline = createPipeline();
   const userAgentPrefix = joinPrefix(options.userAgentOptions?.userAgentPrefix);
   addTracingPolicy(pipeline, userAgentPrefix, options);
   addNodePolicies(pipeline, options);
@@ -46,7 +99,7 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
  * logging, added earlier), so on every attempt, signed, right before it is sent.
  *
  * @throws TypeError for an entry that is not `{ policy, position: "perCall" | "perRetry" }`; Error
- * when a policy's name is already in the pipeline (ordered here, not at the first request).
+ * when a policy's name is already in the pipeline.
  */
 function addAdditionalPolicies(pipeline: Pipeline, additional: CommunicationIdentityClientOptions["additionalPolicies"] = []): void {
   for (const [index, { policy, position }] of additional.entries()) {
@@ -55,7 +108,6 @@ function addAdditionalPolicies(pipeline: Pipeline, additional: CommunicationIden
     }
     pipeline.addPolicy(policy, position === "perRetry" ? { afterPhase: "Sign" } : {});
   }
-  if (additional.length > 0) pipeline.getOrderedPolicies();
 }
 
 function joinPrefix(prefix: string | undefined): string {

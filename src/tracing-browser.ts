@@ -1,11 +1,11 @@
 /**
  * The browser side of `tracing.ts`: no spans. Tracing would add `@azure/core-tracing` and the
- * pipeline's tracing policy, about 1.5 KB gzip, to every browser bundle, where this client is
+ * pipeline's tracing policy, about 1.7 KB gzip, to every browser bundle, where this client is
  * rarely used (an access key must never reach a browser); operations run as they are.
  *
  * @internal
  */
-import type { Pipeline } from "@azure/core-rest-pipeline";
+import type { Pipeline } from "./pipeline.js";
 import type { CommunicationIdentityClientOptions } from "./models.js";
 import type { WithOperationSpan } from "./tracing.js";
 

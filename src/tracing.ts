@@ -5,14 +5,14 @@
  * of each attempt is its child and sends the `traceparent` header. Without an instrumenter
  * registered (e.g. by `@azure/opentelemetry-instrumentation-azure-sdk`) the spans are
  * core-tracing's no-op spans. Node.js only: browsers load `tracing-browser.ts` instead
- * (scripts/build.mjs resolves `#tracing`), which keeps about 1.5 KB gzip out of browser bundles.
+ * (scripts/build.mjs resolves `#tracing`), which keeps about 1.7 KB gzip out of browser bundles.
  *
  * @internal
  */
 import { createTracingClient, type TracingClient } from "@azure/core-tracing";
-import { tracingPolicy, tracingPolicyName, type Pipeline } from "@azure/core-rest-pipeline";
+import { tracingPolicy, tracingPolicyName } from "@azure/core-rest-pipeline";
 import type { CommunicationIdentityClientOptions, OperationOptions } from "./models.js";
-import { SDK_USER_AGENT } from "./pipeline.js";
+import { SDK_USER_AGENT, type Pipeline } from "./pipeline.js";
 
 let tracingClient: TracingClient | undefined;
 

@@ -44,6 +44,10 @@ describe("the browser bundle of acs-identity", () => {
     expect(kept.filter((path) => /\/policies\/(redirect|proxy|agent|tls)Policy\./.test(path))).toEqual([]);
   });
 
+  it("leaves out the pipeline's general fetch client, pipeline and request class, for which the client has lean ones", () => {
+    expect(kept.filter((path) => /\/(fetchHttpClient|defaultHttpClient|pipeline|pipelineRequest)\.js$/.test(path))).toEqual([]);
+  });
+
   it("cannot resolve acs-identity/emulator at all (its browser condition is null)", async () => {
     const failure: unknown = await bundleSource(`import "acs-identity/emulator";`).catch((error: unknown) => error);
     expect((failure as { errors?: Array<{ text: string }> }).errors?.map((error) => error.text)).toEqual([
