@@ -66,7 +66,7 @@ export class FaultInjector implements Faults {
  * none of `status`, `drop` and `latencyMs` answers 503.
  */
 export function faultReply(fault: FaultSpec): Reply | undefined {
-  const status = fault.status ?? (fault.drop !== undefined || fault.latencyMs !== undefined ? undefined : 503);
+  const status = faultStatus(fault);
   if (status === undefined) return undefined;
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
@@ -76,4 +76,21 @@ export function faultReply(fault: FaultSpec): Reply | undefined {
   }
   const body = fault.body ?? { error: { code: CODES[status] ?? "InjectedFault", message: `Injected fault: HTTP ${status}.` } };
   return jsonReply(status, body, headers);
+}
+
+/** The status a fault answers with: its own, none when it only delays or drops, else 503. */
+function faultStatus(fault: FaultSpec): number | undefined {
+  return fault.status ?? (fault.drop !== undefined || fault.latencyMs !== undefined ? undefined : 503);
+}
+
+/** What a fault does, e.g. `HTTP 503, Retry-After 2 s` or `dropped before processing`. */
+export function faultText(fault: FaultSpec): string {
+  const parts: string[] = [];
+  if (fault.latencyMs !== undefined) parts.push(`${fault.latencyMs} ms latency`);
+  if (fault.drop !== undefined) parts.push(`dropped ${fault.drop} processing`);
+  const status = faultStatus(fault);
+  if (status !== undefined) parts.push(`HTTP ${status}`);
+  if (fault.retryAfterSeconds !== undefined) parts.push(`Retry-After ${fault.retryAfterSeconds} s`);
+  if (fault.retryAfterMs !== undefined) parts.push(`retry-after-ms ${fault.retryAfterMs}`);
+  return parts.join(", ");
 }

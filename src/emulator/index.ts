@@ -13,9 +13,11 @@ import { createAuthenticator } from "./auth.js";
 import { createCorsHeaders } from "./cors.js";
 import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
 import { FaultInjector } from "./faults.js";
+import { IssuedTokens } from "./issuedTokens.js";
 import { jwksReply } from "./jwks.js";
 import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
+import { loggedPipeline, RequestLog } from "./requestLog.js";
 import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
@@ -62,7 +64,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       privateKey: await signingKeyFor(options.dataDir),
     });
     const faults = new FaultInjector();
-    const handle = createPipeline({
+    const log = new RequestLog();
+    const tokens = new IssuedTokens();
+    const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
       context: { store, minter, now },
       faults,
@@ -70,6 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
       jwks: jwksReply(minter.jwks),
     });
+    const handle = loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome));
     const server = await listen(handle, options.port ?? 0, host, cors);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
