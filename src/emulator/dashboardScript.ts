@@ -255,7 +255,10 @@ export function dashboardScript(): void {
   const tickExpiries = (): void => {
     for (const element of document.querySelectorAll<HTMLElement>("[data-expires]")) {
       const left = Math.round((Date.parse(element.dataset["expires"]!) - Date.now()) / 1000);
-      const text = `${Math.floor(Math.abs(left) / 60)} min ${String(Math.abs(left) % 60).padStart(2, "0")} s`;
+      const seconds = Math.abs(left);
+      const hours = Math.floor(seconds / 3600);
+      const minutes = `${Math.floor((seconds % 3600) / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+      const text = hours > 0 ? `${hours} h ${minutes}` : minutes;
       element.textContent = left > 0 ? `expires in ${text}` : `expired ${text} ago`;
       element.classList.toggle("expired", left <= 0);
     }
