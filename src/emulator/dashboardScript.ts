@@ -4,41 +4,12 @@
  * value (types are fine, they are erased). Every value from the emulator is written with
  * `textContent`, never as HTML: ids, customIds and paths are the caller's text.
  */
+import type { FaultView, IdentityView } from "./adminApi.js";
+import type { IssuedToken } from "./issuedTokens.js";
+import type { RequestLogEntry } from "./requestLog.js";
 
-interface LogEntry {
-  seq: number;
-  time: string;
-  method: string;
-  path: string;
-  apiVersion?: string;
-  operation?: string;
-  identityId?: string;
-  status: number | null;
-  durationMs: number;
-  reason?: { kind: string; text: string; stringToSign?: string };
-}
-
-interface IdentityView {
-  id: string;
-  customId?: string;
-  createdAt: string;
-  lastTokenIssuedAt?: string;
-  revokedAt?: string;
-  deletedAt?: string;
-}
-
-interface TokenView {
-  token: string;
-  expiresOn: string;
-  claims: Record<string, unknown>;
-}
-
-interface FaultView {
-  id: number;
-  operation?: string;
-  left: number | "Infinity";
-  text: string;
-}
+type LogEntry = RequestLogEntry;
+type TokenView = IssuedToken;
 
 type Child = Node | string | undefined;
 
@@ -116,7 +87,7 @@ export function dashboardScript(): void {
   const requestRow = (entry: LogEntry): HTMLElement => {
     const status = entry.status === null ? "dropped" : String(entry.status);
     const why = h("td", { class: "why" }, entry.reason?.text);
-    if (entry.reason?.stringToSign !== undefined) {
+    if (entry.reason?.kind === "signatureMismatch") {
       why.append(h("details", {}, h("summary", {}, "String to sign (the emulator's)"), h("pre", {}, entry.reason.stringToSign)));
     }
     // A long identity id in the path is cut to its last 12 characters, so that the action shows.
