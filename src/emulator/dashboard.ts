@@ -18,6 +18,8 @@ export const DASHBOARD_PATH = "/_emulator/";
 const ROOT = "/_emulator";
 const API = "/_emulator/api";
 const EVENTS = "/_emulator/api/events";
+/** How much of the event stream may wait unread by a page before its stream is cut. */
+const MAX_UNREAD_EVENT_BYTES = 1024 * 1024;
 
 /** A file the dashboard serves: its content type and content. */
 export interface DashboardAsset {
@@ -50,7 +52,12 @@ const SAFE_HEADERS = {
 export function createDashboard(parts: AdminParts, assets: Readonly<Record<string, DashboardAsset>>): Dashboard {
   const streams = new Set<ServerResponse>();
   const broadcast = (event: string, data: unknown) => {
-    for (const stream of streams) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const stream of streams) {
+      // A page that stopped reading is cut off rather than buffered for: on reconnecting it reloads the log.
+      if (stream.writableLength > MAX_UNREAD_EVENT_BYTES) stream.destroy();
+      else stream.write(text);
+    }
   };
   parts.log.subscribe((entry: RequestLogEntry) => {
     if (streams.size > 0) broadcast("request", entry);

@@ -3,7 +3,9 @@
  * reason, identities and their tokens' claims, faults, reset, the live event stream, and who may
  * call it (never another origin, never a forged Host, never with CORS).
  */
+import { once } from "node:events";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { API, createIdentity, identityPath, send, signedHeaders, signedSend, type RawResponse } from "./helpers.js";
@@ -173,6 +175,20 @@ describe("the request log", () => {
     } finally {
       events.close();
     }
+  });
+
+  it("cuts off a page that stops reading the stream, instead of buffering for it", async () => {
+    const socket = connect(Number(new URL(emulator.endpoint).port), "127.0.0.1");
+    await once(socket, "connect");
+    socket.write(`GET /_emulator/api/events HTTP/1.1\r\nHost: ${new URL(emulator.endpoint).host}\r\n\r\n`);
+    await once(socket, "data");
+    socket.pause();
+    // 8 KiB paths make 8 KiB entries: 2,000 of them outgrow the 1 MiB allowed plus the kernel's buffers.
+    const long = `/${"x".repeat(8 * 1024)}`;
+    for (let i = 0; i < 2000 && !socket.readableEnded; i++) await send(emulator.endpoint, { method: "GET", path: long });
+    const ended = once(socket, "end");
+    socket.resume();
+    await ended;
   });
 });
 

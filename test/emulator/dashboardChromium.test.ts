@@ -175,6 +175,19 @@ describe("the dashboard in Chromium", () => {
     expect(emulator.faults.remaining()).toBe(0);
   });
 
+  it("resets the emulator's state from the page, after asking", async () => {
+    await page.locator("#tab-requests").click();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator("#reset").click();
+    await page.locator("#requests-empty").waitFor({ state: "visible" });
+    expect(await page.locator("#request-table tbody tr").count()).toBe(0);
+    expect(await page.locator("#refused-count").textContent()).toBe("");
+    expect(emulator.identities()).toStrictEqual([]);
+    await page.locator("#tab-identities").click();
+    await page.locator("#search").fill("");
+    await page.locator("#identity-total", { hasText: "0 identities" }).waitFor();
+  });
+
   it("is usable by keyboard: arrow keys move between tabs, / jumps to the search", async () => {
     await page.locator("#tab-requests").click();
     await page.locator("#tab-requests").press("ArrowRight");
