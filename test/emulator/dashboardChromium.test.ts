@@ -113,6 +113,8 @@ describe("the dashboard in Chromium", () => {
     await page.locator("#refused-only").check();
     expect(await page.locator("#request-table tbody tr:visible").count()).toBe(5);
     await page.locator("#refused-only").uncheck();
+    // The deleted user is still listed (as deleted), and counted on its tab.
+    await page.locator("#identity-count", { hasText: "1" }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, "dashboard-requests.png") });
   });
 
