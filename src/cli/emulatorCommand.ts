@@ -22,6 +22,8 @@ Options:
   --cors-origin <o>   a web origin whose pages may call the emulator, e.g.
                       http://localhost:5173; repeatable (default: any loopback
                       origin: localhost, 127.x.x.x, [::1], any port)
+  --no-dashboard      serve no dashboard (/_emulator/) nor admin API, and
+                      keep no request log
   -h, --help          show this help`;
 
 /**
@@ -41,6 +43,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "data-dir": { type: "string" },
       "allow-bearer": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
+      "no-dashboard": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -53,6 +56,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values["access-key"] !== undefined) options.accessKey = values["access-key"];
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
+  if (values["no-dashboard"] === true) options.dashboard = false;
   return options;
 }
 
@@ -82,6 +86,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   // The connection string alone on stdout, so that scripts can capture it; the rest on stderr.
   io.out(emulator.connectionString);
   io.err(`ACS Identity emulator listening on ${emulator.endpoint} (resource ${emulator.resourceId}). Press Ctrl+C to stop.`);
+  if (emulator.dashboardUrl !== undefined) io.err(`Dashboard: ${emulator.dashboardUrl}`);
   await io.stopped;
   io.err("Stopping: finishing in-flight requests...");
   await emulator.close();

@@ -11,11 +11,15 @@ import { isIP } from "node:net";
 import { isBase64Key } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { createCorsHeaders } from "./cors.js";
+import { createDashboard, DASHBOARD_PATH } from "./dashboard.js";
+import { DASHBOARD_ASSETS } from "./dashboardPage.js";
 import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
 import { FaultInjector } from "./faults.js";
+import { IssuedTokens } from "./issuedTokens.js";
 import { jwksReply } from "./jwks.js";
 import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
+import { loggedPipeline, RequestLog } from "./requestLog.js";
 import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
@@ -62,20 +66,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       privateKey: await signingKeyFor(options.dataDir),
     });
     const faults = new FaultInjector();
-    const handle = createPipeline({
+    const log = new RequestLog();
+    const repeatability = new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now);
+    const tokens = new IssuedTokens();
+    const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
       context: { store, minter, now },
       faults,
-      repeatability: new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now),
+      repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
       jwks: jwksReply(minter.jwks),
     });
-    const server = await listen(handle, options.port ?? 0, host, cors);
+    // Without the dashboard nobody reads the log: the pipeline runs unwrapped.
+    const dashboard =
+      options.dashboard === false ? undefined : createDashboard({ log, tokens, store, faults, repeatability, now }, DASHBOARD_ASSETS);
+    const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
+    const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
       connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
       accessKey,
+      dashboardUrl: dashboard && `${endpoint}${DASHBOARD_PATH}`,
       resourceId: store.resourceId,
       tokenPublicKey: minter.publicKey,
       tokenKeyId: minter.keyId,
@@ -83,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       identities: () => store.list(),
       identity: (id) => store.get(id),
       close: async () => {
+        dashboard?.close();
         await server.close();
         await minter?.close();
         await store.close();

@@ -32,6 +32,12 @@ export interface EmulatorOptions {
   resourceLocation?: string;
   /** The clock, in milliseconds since the epoch; inject one to freeze time in tests. @default Date.now */
   now?: () => number;
+  /**
+   * Serve the dashboard at `/_emulator/` and its JSON admin API at `/_emulator/api/`, and keep the
+   * request log they show; `false` turns all three off (those paths are then 404 like any unknown
+   * path). @default true
+   */
+  dashboard?: boolean;
 }
 
 /** An identity as the emulator stores it. Times are milliseconds since the epoch. */
@@ -100,6 +106,8 @@ export interface Emulator {
   readonly connectionString: string;
   /** The base64 access key that requests must be signed with. */
   readonly accessKey: string;
+  /** The dashboard's URL, e.g. `http://127.0.0.1:8089/_emulator/`; `undefined` with `dashboard: false`. */
+  readonly dashboardUrl: string | undefined;
   /** The resource GUID in identity ids and token claims. */
   readonly resourceId: string;
   /** The RSA public key that verifies issued tokens (RS256). */

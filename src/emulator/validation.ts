@@ -75,7 +75,8 @@ function readScopes(value: unknown, version: ApiVersion, mayBeEmpty: boolean): s
   for (const scope of value) {
     // The service's answer to an unknown scope is not recorded (ASSUMPTIONS.md): same code and target.
     if (typeof scope !== "string" || !known.includes(scope)) {
-      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`, "scopes");
+      const reason = { kind: "scopeInvalid", scope: String(scope), apiVersion: version, valid: known } as const;
+      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`, "scopes", reason);
     }
   }
   return [...new Set(value as string[])];

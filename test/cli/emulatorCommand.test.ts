@@ -49,6 +49,24 @@ describe("acs-identity emulator", () => {
     expect(session.err.at(-1)).toBe("Stopped.");
   });
 
+  it("prints the dashboard's address on stderr, and serves none with --no-dashboard", async () => {
+    expect(parseEmulatorArgs(["--no-dashboard"])).toStrictEqual({ help: false, allowBearer: false, dashboard: false });
+    for (const [args, dashboard] of [
+      [[], true],
+      [["--no-dashboard"], false],
+    ] as const) {
+      let stop!: () => void;
+      const session = io(new Promise<void>((resolve) => (stop = resolve)));
+      const running = main(["emulator", "--access-key", "cHc=", ...args], session.io);
+      await vi.waitFor(() => expect(session.err).toHaveLength(dashboard ? 2 : 1));
+      const [, endpoint] = /^endpoint=(http:\/\/127\.0\.0\.1:\d+)\/;accesskey=cHc=$/.exec(session.out[0]!)!;
+      if (dashboard) expect(session.err[1]).toBe(`Dashboard: ${endpoint}/_emulator/`);
+      expect((await send(endpoint!, { method: "GET", path: "/_emulator/api/requests" })).status).toBe(dashboard ? 200 : 404);
+      stop();
+      expect(await running).toBe(0);
+    }
+  });
+
   it("shows help, and refuses unknown commands and options with exit code 2", async () => {
     const help = io();
     expect(await main(["--help"], help.io)).toBe(0);
