@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
+import { parseRateLimits } from "../rateLimits.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 const USAGE = `Usage: acs-identity emulator [options]
@@ -22,12 +23,17 @@ Options:
   --cors-origin <o>   a web origin whose pages may call the emulator, e.g.
                       http://localhost:5173; repeatable (default: any loopback
                       origin: localhost, 127.x.x.x, [::1], any port)
+  --limits <spec>     rate limits, answered with 429 and Retry-After: "service"
+                      (the documented figures per 30 s: create, issue and
+                      createWithToken 1000; delete, revoke and exchange 500),
+                      figures such as issue=100/10s,create=5/500ms, or both
+                      (service,issue=100/10s) (default: no limits)
   -h, --help          show this help`;
 
 /**
  * Turns the command line into emulator options.
  *
- * @throws TypeError for an unknown option or a port that is not a number.
+ * @throws TypeError for an unknown option or a port that is not a number; RangeError for limits that are not understood.
  */
 export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boolean } {
   const { values } = parseArgs({
@@ -41,6 +47,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "data-dir": { type: "string" },
       "allow-bearer": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
+      limits: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -53,6 +60,8 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values["access-key"] !== undefined) options.accessKey = values["access-key"];
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
+  // Read here, so that a typo is a usage error before anything starts.
+  if (values.limits !== undefined) options.limits = parseRateLimits(values.limits);
   return options;
 }
 
