@@ -10,6 +10,7 @@ if (local) mkdirSync("review", { recursive: true });
 const entries = [
   { config: "api-extractor.json", source: "src/index.ts" },
   { config: "api-extractor.emulator.json", source: "src/emulator/index.ts" },
+  { config: "api-extractor.surge.json", source: "src/surge/index.ts" },
 ];
 
 let failed = false;

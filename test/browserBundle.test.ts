@@ -40,14 +40,17 @@ describe("the browser bundle of acs-identity", () => {
   });
 
   it("leaves out the emulator and the Node.js-only pipeline policies", () => {
-    expect(inputs.filter((path) => path.includes("/emulator/"))).toEqual([]);
+    expect(inputs.filter((path) => path.includes("/emulator/") || path.includes("/surge/"))).toEqual([]);
     expect(kept.filter((path) => /\/policies\/(redirect|proxy|agent|tls)Policy\./.test(path))).toEqual([]);
   });
 
-  it("cannot resolve acs-identity/emulator at all (its browser condition is null)", async () => {
-    const failure: unknown = await bundleSource(`import "acs-identity/emulator";`).catch((error: unknown) => error);
-    expect((failure as { errors?: Array<{ text: string }> }).errors?.map((error) => error.text)).toEqual([
-      'Could not resolve "acs-identity/emulator"',
-    ]);
-  });
+  it.each(["acs-identity/emulator", "acs-identity/surge"])(
+    "cannot resolve %s at all (its browser condition is null)",
+    async (specifier) => {
+      const failure: unknown = await bundleSource(`import "${specifier}";`).catch((error: unknown) => error);
+      expect((failure as { errors?: Array<{ text: string }> }).errors?.map((error) => error.text)).toEqual([
+        `Could not resolve "${specifier}"`,
+      ]);
+    },
+  );
 });

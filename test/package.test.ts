@@ -42,4 +42,11 @@ describe("the built package", () => {
     expect(imported).toEqual(required);
     expect(required.startEmulator).toBe("function");
   });
+
+  it("exposes the same surge exports through require and import", () => {
+    const required = exportsOf("acs-identity/surge", "require");
+    const imported = exportsOf("acs-identity/surge", "import");
+    expect(imported).toStrictEqual(required);
+    expect([required.SurgeGuard, required.ThrottledError, required.MemorySurgeStore]).toStrictEqual(["function", "function", "function"]);
+  });
 });

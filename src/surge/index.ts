@@ -1,0 +1,11 @@
+/**
+ * Surviving login surges (Node.js only, `acs-identity/surge`): pacing of a client's requests within
+ * the service's rate limits, one budget shared by app instances through a store.
+ *
+ * @packageDocumentation
+ */
+export { SurgeGuard, DEFAULT_MAX_WAIT_MS, type SurgeGuardOptions } from "./surgeGuard.js";
+export { MemorySurgeStore, type Reservation, type SurgeStore } from "./surgeStore.js";
+export { ThrottledError, type ThrottledBy } from "./throttledError.js";
+export { PACING_MARGIN_MS } from "./pacer.js";
+export { SERVICE_RATE_LIMITS, type LimitedOperation, type RateLimit, type RateLimits } from "../rateLimits.js";
