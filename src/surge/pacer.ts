@@ -12,6 +12,9 @@
  *   timeout), and at most `maxWaitMs`: a call that cannot be sent in time rejects at once with a
  *   {@link ThrottledError} saying who throttled it and for how long.
  *
+ * - A revoke or a delete drops the user's tokens from the guard's token caches, before it is sent
+ *   and again after, so that no cache hands out a token issued before the revoke.
+ *
  * A send is signed once, before pacing; a wait up to `maxWaitMs` (at most minutes) stays well
  * within the 15 minutes the service allows between `x-ms-date` and its clock.
  */
@@ -38,6 +41,11 @@ export interface PacerOptions {
   maxWaitMs: number;
   /** The clock, milliseconds since the epoch. */
   now: () => number;
+  /**
+   * Called with the user's id before and after each revoke or delete is sent, so that token caches
+   * drop the user's tokens (also one being issued meanwhile), whatever the answer.
+   */
+  forgetUser?: (userId: string) => void;
 }
 
 /** Wraps `inner` so that every request it sends is paced (see the file comment). */
@@ -47,7 +55,15 @@ export function pacedHttpClient(inner: HttpClient, options: PacerOptions): HttpC
       const url = new URL(request.url);
       const operation = limitedOperationOf(request.method, url.pathname, typeof request.body === "string" ? request.body : undefined);
       if (operation === undefined) return inner.sendRequest(request);
-      return new PacedSend(inner, options, request, operation, `${url.host} ${operation}`).run();
+      const send = new PacedSend(inner, options, request, operation, `${url.host} ${operation}`);
+      if ((operation !== "revoke" && operation !== "delete") || options.forgetUser === undefined) return send.run();
+      const userId = decodeURIComponent(url.pathname.split("/")[2]!);
+      options.forgetUser(userId);
+      try {
+        return await send.run();
+      } finally {
+        options.forgetUser(userId);
+      }
     },
   };
 }

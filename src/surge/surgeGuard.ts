@@ -1,13 +1,14 @@
 /**
  * The one object an app creates per resource to survive login surges: it paces the client's sends
- * (give the client its `httpClient()`) and, through a shared {@link SurgeStore}, lets several app
- * instances share one budget.
+ * (give the client its `httpClient()`), makes token caches that revokes and deletes keep honest,
+ * and, through a shared {@link SurgeStore}, lets several app instances share one budget.
  */
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { createNodeHttpClient } from "../nodeHttpClient.js";
 import { parseRateLimits, type RateLimits } from "../rateLimits.js";
 import { pacedHttpClient } from "./pacer.js";
 import { MemorySurgeStore, type SurgeStore } from "./surgeStore.js";
+import { TokenCache, type TokenCacheOptions, type TokenIssuer } from "./tokenCache.js";
 
 /** How long a call waits for its turn by default: two of the service's 30-second windows. */
 export const DEFAULT_MAX_WAIT_MS = 60_000;
@@ -54,6 +55,7 @@ export class SurgeGuard {
   readonly store: SurgeStore;
   readonly #limits: RateLimits;
   readonly #maxWaitMs: number;
+  readonly #caches = new Set<TokenCache>();
 
   /**
    * @param options - `rateLimits`, `maxWaitMs` and `store`, all optional.
@@ -77,6 +79,29 @@ export class SurgeGuard {
    * @returns the paced client; give it to `new CommunicationIdentityClient(..., { httpClient })`.
    */
   httpClient(inner: HttpClient = createNodeHttpClient()): HttpClient {
-    return pacedHttpClient(inner, { limits: this.#limits, store: this.store, maxWaitMs: this.#maxWaitMs, now: Date.now });
+    return pacedHttpClient(inner, {
+      limits: this.#limits,
+      store: this.store,
+      maxWaitMs: this.#maxWaitMs,
+      now: Date.now,
+      forgetUser: (userId) => {
+        for (const cache of this.#caches) cache.forget(userId);
+      },
+    });
+  }
+
+  /**
+   * A token cache that issues through `client`. Revoking or deleting a user through any client
+   * that sends with this guard's {@link SurgeGuard.httpClient} drops the user's cached tokens.
+   *
+   * @param client - issues the tokens: a `CommunicationIdentityClient` made with this guard's `httpClient()`.
+   * @param options - `minValidityMinutes` (default 60), `maxEntries` (default 10000), `tokenExpiresInMinutes`.
+   * @returns the cache.
+   * @throws RangeError for an option out of range.
+   */
+  tokenCache(client: TokenIssuer, options: TokenCacheOptions = {}): TokenCache {
+    const cache = new TokenCache(client, options);
+    this.#caches.add(cache);
+    return cache;
   }
 }
