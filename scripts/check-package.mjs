@@ -18,11 +18,11 @@ const run = (command, ...args) => {
 
 run("publint", "--strict");
 // Every entry point but the Node.js-only subpaths, under every resolution mode, node10 included.
-run("attw", "--pack", ".", "--exclude-entrypoints", "./emulator", "./surge");
-// "acs-identity/emulator" and "acs-identity/surge" are subpath exports for Node.js 20+ only: node10
+run("attw", "--pack", ".", "--exclude-entrypoints", "./emulator", "./surge", "./redis");
+// "acs-identity/emulator", "acs-identity/surge" and "acs-identity/redis" are subpath exports for Node.js 20+ only: node10
 // resolution (which ignores "exports") cannot reach any subpath, and no Node.js that reads
 // "exports" lacks it, so the node16 profile (everything but node10) is the right bar. Their
 // "browser": null is deliberate and attw does not check the browser condition.
-run("attw", "--pack", ".", "--entrypoints", "./emulator", "./surge", "--profile", "node16");
+run("attw", "--pack", ".", "--entrypoints", "./emulator", "./surge", "./redis", "--profile", "node16");
 run(process.execPath, "scripts/check-pack.mjs");
 if (failed) process.exit(1);

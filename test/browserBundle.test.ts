@@ -40,11 +40,11 @@ describe("the browser bundle of acs-identity", () => {
   });
 
   it("leaves out the emulator and the Node.js-only pipeline policies", () => {
-    expect(inputs.filter((path) => path.includes("/emulator/") || path.includes("/surge/"))).toEqual([]);
+    expect(inputs.filter((path) => /\/(emulator|surge|redis)\//.test(path))).toEqual([]);
     expect(kept.filter((path) => /\/policies\/(redirect|proxy|agent|tls)Policy\./.test(path))).toEqual([]);
   });
 
-  it.each(["acs-identity/emulator", "acs-identity/surge"])(
+  it.each(["acs-identity/emulator", "acs-identity/surge", "acs-identity/redis"])(
     "cannot resolve %s at all (its browser condition is null)",
     async (specifier) => {
       const failure: unknown = await bundleSource(`import "${specifier}";`).catch((error: unknown) => error);

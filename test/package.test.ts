@@ -49,4 +49,10 @@ describe("the built package", () => {
     expect(imported).toStrictEqual(required);
     expect([required.SurgeGuard, required.ThrottledError, required.MemorySurgeStore]).toStrictEqual(["function", "function", "function"]);
   });
+
+  it("exposes the same redis exports through require and import, without loading ioredis", () => {
+    const required = exportsOf("acs-identity/redis", "require");
+    expect(exportsOf("acs-identity/redis", "import")).toStrictEqual(required);
+    expect(required).toStrictEqual({ ENCRYPTION_KEY_BYTES: "number", RedisSurgeStore: "function" });
+  });
 });

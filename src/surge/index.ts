@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { SurgeGuard, DEFAULT_MAX_WAIT_MS, type SurgeGuardOptions } from "./surgeGuard.js";
-export { MemorySurgeStore, type Reservation, type SurgeStore } from "./surgeStore.js";
+export { MemorySurgeStore, type Reservation, type SharedTokenStore, type SurgeStore } from "./surgeStore.js";
 export { ThrottledError, type ThrottledBy } from "./throttledError.js";
 export {
   TokenCache,

@@ -45,7 +45,7 @@ export interface PacerOptions {
    * Called with the user's id before and after each revoke or delete is sent, so that token caches
    * drop the user's tokens (also one being issued meanwhile), whatever the answer.
    */
-  forgetUser?: (userId: string) => void;
+  forgetUser?: (userId: string) => Promise<void>;
 }
 
 /** Wraps `inner` so that every request it sends is paced (see the file comment). */
@@ -58,11 +58,11 @@ export function pacedHttpClient(inner: HttpClient, options: PacerOptions): HttpC
       const send = new PacedSend(inner, options, request, operation, `${url.host} ${operation}`);
       if ((operation !== "revoke" && operation !== "delete") || options.forgetUser === undefined) return send.run();
       const userId = decodeURIComponent(url.pathname.split("/")[2]!);
-      options.forgetUser(userId);
+      await options.forgetUser(userId);
       try {
         return await send.run();
       } finally {
-        options.forgetUser(userId);
+        await options.forgetUser(userId);
       }
     },
   };

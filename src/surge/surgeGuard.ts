@@ -84,8 +84,8 @@ export class SurgeGuard {
       store: this.store,
       maxWaitMs: this.#maxWaitMs,
       now: Date.now,
-      forgetUser: (userId) => {
-        for (const cache of this.#caches) cache.forget(userId);
+      forgetUser: async (userId) => {
+        await Promise.all([...this.#caches].map((cache) => cache.forget(userId)));
       },
     });
   }
@@ -100,7 +100,7 @@ export class SurgeGuard {
    * @throws RangeError for an option out of range.
    */
   tokenCache(client: TokenIssuer, options: TokenCacheOptions = {}): TokenCache {
-    const cache = new TokenCache(client, options);
+    const cache = new TokenCache(client, options, this.store.tokens);
     this.#caches.add(cache);
     return cache;
   }

@@ -3,6 +3,7 @@
  * the service asked every sender to hold off. One process uses {@link MemorySurgeStore}; several
  * app instances share one budget through a shared store (`acs-identity/redis`).
  */
+import type { CommunicationAccessToken } from "../models.js";
 import type { RateLimit } from "../rateLimits.js";
 import { SlidingWindow } from "../slidingWindow.js";
 
@@ -37,6 +38,36 @@ export interface SurgeStore {
   hold(key: string, ms: number): Promise<void>;
   /** How long sends on `key` are still held, in milliseconds; 0 when they are not. */
   heldFor(key: string): Promise<number>;
+  /** Tokens shared by the app instances, when the store keeps them; the token caches of a guard use them. */
+  readonly tokens?: SharedTokenStore;
+}
+
+/**
+ * Issued tokens shared by app instances: one issue per user and scopes across all of them, and a
+ * revoke or delete in one instance drops the user's tokens for all.
+ */
+export interface SharedTokenStore {
+  /**
+   * A token for `key` with at least `minValidityMs` left: one kept in the store, the one another
+   * instance is issuing now, or the one `issue` returns (then kept until it expires, unless the
+   * user's tokens were dropped meanwhile).
+   *
+   * @param key - the user and scopes.
+   * @param userId - the user's id, whose tokens {@link SharedTokenStore.forgetUser} drops.
+   * @param minValidityMs - the least validity, in milliseconds, a token handed out must have left.
+   * @param issue - issues a new token.
+   * @returns the token, or `undefined` when the store cannot be reached and nothing was issued: the
+   * caller then uses its own memory.
+   * @throws what `issue` throws.
+   */
+  fetch(
+    key: string,
+    userId: string,
+    minValidityMs: number,
+    issue: () => Promise<CommunicationAccessToken>,
+  ): Promise<CommunicationAccessToken | undefined>;
+  /** Drops every token of the user, and keeps none being issued meanwhile, in every instance. */
+  forgetUser(userId: string): Promise<void>;
 }
 
 /** A {@link SurgeStore} in this process's memory: the budget of one app instance. */
@@ -47,6 +78,7 @@ export class MemorySurgeStore implements SurgeStore {
   /** @param now - the clock, milliseconds since the epoch. */
   constructor(readonly now: () => number = Date.now) {}
 
+  /** Reserves a send in this instance's budget; see {@link SurgeStore.reserve}. */
   async reserve(key: string, limit: RateLimit, maxWaitMs: number): Promise<Reservation> {
     let window = this.#windows.get(key);
     if (window === undefined || window.limit !== limit.requests || window.windowMs !== limit.windowMs) {
@@ -60,11 +92,13 @@ export class MemorySurgeStore implements SurgeStore {
     return { waitMs: slot - now, reserved: true };
   }
 
+  /** Holds sends on `key` for `ms` milliseconds; see {@link SurgeStore.hold}. */
   async hold(key: string, ms: number): Promise<void> {
     const until = this.now() + ms;
     if (until > (this.#holds.get(key) ?? 0)) this.#holds.set(key, until);
   }
 
+  /** How long sends on `key` are still held, in milliseconds; see {@link SurgeStore.heldFor}. */
   async heldFor(key: string): Promise<number> {
     const until = this.#holds.get(key);
     if (until === undefined) return 0;

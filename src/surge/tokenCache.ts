@@ -7,6 +7,7 @@ import { Coalescer } from "../coalescer.js";
 import type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
 import { checkScopes, checkTokenExpiresInMinutes, userIdOf } from "../validation.js";
 import { LruMap } from "./lruMap.js";
+import type { SharedTokenStore } from "./surgeStore.js";
 
 /** What issues tokens: a `CommunicationIdentityClient` of this package (or anything with its `getToken`). */
 export interface TokenIssuer {
@@ -57,6 +58,7 @@ const SERVICE_TOKEN_MINUTES = 1440;
  */
 export class TokenCache {
   readonly #issuer: TokenIssuer;
+  readonly #shared: SharedTokenStore | undefined;
   readonly #minValidityMs: number;
   readonly #tokenExpiresInMinutes: number | undefined;
   readonly #entries: LruMap<CommunicationAccessToken>;
@@ -67,9 +69,11 @@ export class TokenCache {
   /**
    * @param issuer - what issues tokens, e.g. a `CommunicationIdentityClient`.
    * @param options - `minValidityMinutes` (default 60), `maxEntries` (default 10000), `tokenExpiresInMinutes`.
+   * @param shared - tokens shared with other app instances (a store's `tokens`); this instance's
+   * memory serves only while that store cannot be reached. @defaultValue none: this instance's memory
    * @throws RangeError for an option out of range, or a token lifetime not longer than `minValidityMinutes`.
    */
-  constructor(issuer: TokenIssuer, options: TokenCacheOptions = {}) {
+  constructor(issuer: TokenIssuer, options: TokenCacheOptions = {}, shared?: SharedTokenStore) {
     const minValidity = options.minValidityMinutes ?? DEFAULT_MIN_VALIDITY_MINUTES;
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_TOKEN_ENTRIES;
     checkTokenExpiresInMinutes(options.tokenExpiresInMinutes);
@@ -81,6 +85,7 @@ export class TokenCache {
     }
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError("maxEntries must be a whole number, 1 or more.");
     this.#issuer = issuer;
+    this.#shared = shared;
     this.#minValidityMs = minValidity * MINUTE_MS;
     this.#tokenExpiresInMinutes = options.tokenExpiresInMinutes;
     this.#entries = new LruMap(maxEntries);
@@ -111,22 +116,22 @@ export class TokenCache {
     checkScopes(scopes);
     const sorted = [...new Set(scopes)].sort();
     const key = `${id}\n${sorted.join(" ")}`;
-    const cached = this.#entries.get(key);
-    if (cached !== undefined && cached.expiresOn.getTime() - Date.now() >= this.#minValidityMs) return copy(cached);
-    const issued = await this.#issues.run(key, key, options.abortSignal, () => this.#issue(id, sorted, key));
-    return copy(issued);
+    const cached = this.#shared ? undefined : this.#cached(key);
+    if (cached !== undefined) return copy(cached);
+    return copy(await this.#issues.run(key, key, options.abortSignal, () => this.#fetch(id, sorted, key)));
   }
 
   /**
-   * Drops every token of the user, and keeps none being issued right now. Revoking or deleting the
-   * user through the client of `SurgeGuard.tokenCache` does this by itself.
+   * Drops every token of the user, and keeps none being issued right now, here and in the shared
+   * store. Revoking or deleting the user through the client of `SurgeGuard.tokenCache` does this by itself.
    *
    * @param user - the user, or its `communicationUserId`.
    */
-  forget(user: CommunicationUser | string): void {
+  async forget(user: CommunicationUser | string): Promise<void> {
     const id = userIdOf(user);
     for (const issue of this.#inFlight.get(id) ?? []) issue.dropped = true;
     this.#entries.deletePrefix(`${id}\n`);
+    await this.#shared?.forgetUser(id);
   }
 
   /** Drops every token, and keeps none being issued right now. */
@@ -135,13 +140,32 @@ export class TokenCache {
     this.#entries.clear();
   }
 
+  /** A cached token with enough validity left, marked as recently used. */
+  #cached(key: string): CommunicationAccessToken | undefined {
+    const cached = this.#entries.get(key);
+    return cached !== undefined && cached.expiresOn.getTime() - Date.now() >= this.#minValidityMs ? cached : undefined;
+  }
+
+  /** The shared store's token when it can be reached (memory then holds nothing that could go stale), else memory's. */
+  async #fetch(id: string, scopes: TokenScope[], key: string): Promise<CommunicationAccessToken> {
+    const shared = await this.#shared?.fetch(key, id, this.#minValidityMs, () => this.#issuer.getToken(id, scopes, this.#issueOptions()));
+    if (shared !== undefined) {
+      this.#entries.clear();
+      return shared;
+    }
+    return this.#cached(key) ?? this.#issue(id, scopes, key);
+  }
+
+  #issueOptions(): { tokenExpiresInMinutes?: number } {
+    return this.#tokenExpiresInMinutes === undefined ? {} : { tokenExpiresInMinutes: this.#tokenExpiresInMinutes };
+  }
+
   async #issue(id: string, scopes: TokenScope[], key: string): Promise<CommunicationAccessToken> {
     const issue = { dropped: false };
     const issues = this.#inFlight.get(id) ?? new Set();
     this.#inFlight.set(id, issues.add(issue));
     try {
-      const options = this.#tokenExpiresInMinutes === undefined ? {} : { tokenExpiresInMinutes: this.#tokenExpiresInMinutes };
-      const { token, expiresOn } = await this.#issuer.getToken(id, scopes, options);
+      const { token, expiresOn } = await this.#issuer.getToken(id, scopes, this.#issueOptions());
       // Kept only while it can still be handed out, and not when the user's tokens were dropped meanwhile.
       const deadline = expiresOn.getTime() - this.#minValidityMs;
       if (!issue.dropped && deadline > Date.now()) this.#entries.set(key, { token, expiresOn }, deadline);
