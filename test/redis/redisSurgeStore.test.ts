@@ -197,7 +197,7 @@ describe("RedisSurgeStore when Redis is unreachable", () => {
     server.pause();
     const started = Date.now();
     const during = await a.tokens.getToken(user, ["chat"]);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(3000); // one command timeout (200 ms), not a hang
     expect((await a.tokens.getToken(user, ["chat"])).token).toBe(during.token); // this instance's memory
     // Memory paces to 1/2 of the budget: 2 issues per second.
     await Promise.all([a.client.issueToken(user, ["chat"]), a.client.issueToken(user, ["chat"])]);

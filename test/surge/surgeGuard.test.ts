@@ -65,7 +65,7 @@ describe("SurgeGuard pacing against an emulator with limits", () => {
     const error = (await client
       .issueToken(user, ["chat"], { requestOptions: { timeout: 500 } })
       .catch((e: unknown) => e)) as ThrottledError;
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(2000); // at once, not after the 10 s the budget needs
     expect(error).toBeInstanceOf(ThrottledError);
     expect([error.name, error.statusCode, error.operation, error.by, error.allowedMs]).toStrictEqual([
       "ThrottledError",
@@ -105,16 +105,16 @@ describe("SurgeGuard pacing against an emulator with limits", () => {
     const waited = Date.now() - started;
     expect(error.name).toBe("AbortError");
     expect(waited).toBeGreaterThanOrEqual(45);
-    expect(waited).toBeLessThan(500);
+    expect(waited).toBeLessThan(2000); // not the 10 s the budget needs
     expect(wire.sent).toBe(1);
   });
 
   it("a wait counts against the request's timeout", async () => {
     const { client, wire, user } = await setUp("issue=1/300ms", { rateLimits: "issue=1/300ms" });
-    await client.issueToken(user, ["chat"]);
     const started = Date.now();
+    await client.issueToken(user, ["chat"]);
     await client.issueToken(user, ["chat"], { requestOptions: { timeout: 5000 } });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550); // the window and the margin after the first
     expect({ sent: wire.sent, throttled: wire.throttled }).toStrictEqual({ sent: 2, throttled: 0 });
     await expect(client.issueToken(user, ["chat"], { requestOptions: { timeout: 100 } })).rejects.toThrow(ThrottledError);
   });
