@@ -60,11 +60,11 @@ export class SurgeGuard {
   /**
    * @param options - `rateLimits`, `maxWaitMs` and `store`, all optional.
    * @throws RangeError for `rateLimits` that are not understood (the message shows the expected
-   * form) or a `maxWaitMs` that is not a number of milliseconds from 0 up.
+   * form) or a `maxWaitMs` that is not a finite number of milliseconds from 0 up.
    */
   constructor(options: SurgeGuardOptions = {}) {
     const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-    if (typeof maxWaitMs !== "number" || !(maxWaitMs >= 0)) {
+    if (typeof maxWaitMs !== "number" || !Number.isFinite(maxWaitMs) || maxWaitMs < 0) {
       throw new RangeError("maxWaitMs must be a number of milliseconds, 0 or more (e.g. 60000).");
     }
     this.#limits = options.rateLimits === undefined ? {} : parseRateLimits(options.rateLimits);

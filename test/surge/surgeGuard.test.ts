@@ -124,5 +124,8 @@ describe("SurgeGuard pacing against an emulator with limits", () => {
       new RangeError("maxWaitMs must be a number of milliseconds, 0 or more (e.g. 60000)."),
     );
     expect(() => new SurgeGuard({ rateLimits: "issue=lots" })).toThrow(RangeError);
+    expect(() => new SurgeGuard({ maxWaitMs: Infinity })).toThrow(
+      new RangeError("maxWaitMs must be a number of milliseconds, 0 or more (e.g. 60000)."),
+    );
   });
 });
