@@ -18,3 +18,4 @@ export { PACING_MARGIN_MS } from "./pacer.js";
 export { SERVICE_RATE_LIMITS, type LimitedOperation, type RateLimit, type RateLimits } from "../rateLimits.js";
 // The shapes the token cache's methods take and return, the same as the main entry point's.
 export type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
+export { KnownTokenScope } from "../tokenScope.js";
