@@ -83,12 +83,13 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   const userAgentPrefix = joinPrefix(options.userAgentOptions?.userAgentPrefix);
   addTracingPolicy(pipeline, userAgentPrefix, options);
   addNodePolicies(pipeline, options);
-  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  const requestIdHeaderName = options.telemetryOptions?.clientRequestIdHeaderName;
+  pipeline.addPolicy(setClientRequestIdPolicy(requestIdHeaderName));
   pipeline.addPolicy(userAgentPolicyFor(userAgentPrefix, options));
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
-  pipeline.addPolicy(identityLogPolicy(options.loggingOptions), { afterPhase: "Sign" });
+  pipeline.addPolicy(identityLogPolicy(options.loggingOptions, requestIdHeaderName), { afterPhase: "Sign" });
   addAdditionalPolicies(pipeline, options.additionalPolicies);
   return pipeline;
 }
