@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
+import { parseRateLimits } from "../rateLimits.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 const USAGE = `Usage: acs-identity emulator [options]
@@ -24,12 +25,17 @@ Options:
                       origin: localhost, 127.x.x.x, [::1], any port)
   --no-dashboard      serve no dashboard (/_emulator/) nor admin API, and
                       keep no request log
+  --limits <spec>     rate limits, answered with 429 and Retry-After: "service"
+                      (the documented figures per 30 s: create, issue and
+                      createWithToken 1000; delete, revoke and exchange 500),
+                      figures such as issue=100/10s,create=5/500ms, or both
+                      (service,issue=100/10s) (default: no limits)
   -h, --help          show this help`;
 
 /**
  * Turns the command line into emulator options.
  *
- * @throws TypeError for an unknown option or a port that is not a number.
+ * @throws TypeError for an unknown option or a port that is not a number; RangeError for limits that are not understood.
  */
 export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boolean } {
   const { values } = parseArgs({
@@ -44,6 +50,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "allow-bearer": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
       "no-dashboard": { type: "boolean" },
+      limits: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -57,6 +64,8 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
   if (values["no-dashboard"] === true) options.dashboard = false;
+  // Read here, so that a typo is a usage error before anything starts.
+  if (values.limits !== undefined) options.limits = parseRateLimits(values.limits);
   return options;
 }
 

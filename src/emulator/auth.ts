@@ -7,6 +7,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { createHmacSigner, sha256Base64 } from "#hmac";
+import { isLoopbackHost } from "../endpoint.js";
 import { EMPTY_CONTENT_HASH, parseAuthorizationHeader, stringToSign } from "../signing.js";
 import { denied } from "./errors.js";
 import { shortened } from "./reasons.js";
@@ -61,7 +62,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async authenticate(request) {
       const authorization = single(request.headers.authorization);
       if (authorization === undefined) throw denied({ kind: "noAuthorization" });
-      if (/^Bearer /i.test(authorization)) return checkBearer(authorization, options.allowBearer);
+      if (/^Bearer /i.test(authorization)) return checkBearer(authorization, options.allowBearer, request);
       const signature = parseAuthorizationHeader(authorization);
       if (signature === undefined || !isBase64Digest(signature)) throw denied({ kind: "badAuthorization" });
       const date = checkDate(request.headers, options.now());
@@ -113,8 +114,15 @@ function signedUrl(request: AuthRequest): URL {
   return url;
 }
 
-function checkBearer(authorization: string, allowBearer: boolean): void {
+/**
+ * Any non-empty bearer token is accepted when allowed, so the `Host` must name loopback: a web page
+ * whose own name was rebound to 127.0.0.1 (DNS rebinding) is same-origin to itself, CORS never
+ * applies, and it must not mint tokens. Signed requests need no such check: a page has no key.
+ */
+function checkBearer(authorization: string, allowBearer: boolean, request: AuthRequest): void {
   if (!allowBearer || authorization.slice("Bearer ".length).trim() === "") throw denied({ kind: "bearerRefused" });
+  const { host, hostname } = signedUrl(request);
+  if (!isLoopbackHost(hostname)) throw denied({ kind: "hostNotLoopback", host });
 }
 
 function checkDate(headers: IncomingHttpHeaders, now: number): string {

@@ -17,6 +17,7 @@ import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
 import { FaultInjector } from "./faults.js";
 import { IssuedTokens } from "./issuedTokens.js";
 import { jwksReply } from "./jwks.js";
+import { RateLimiter } from "./limits.js";
 import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
 import { loggedPipeline, RequestLog } from "./requestLog.js";
@@ -26,6 +27,7 @@ import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js"
 import type { Emulator, EmulatorOptions } from "./types.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
+export type { LimitedOperation, RateLimit, RateLimits } from "../rateLimits.js";
 export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,7 +38,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * @param options - see {@link EmulatorOptions}; all optional.
  * @returns the running emulator; call `close()` when done.
  * @throws TypeError for an option of the wrong form (a non-loopback host, a key that is not
- * base64, a resource id that is not a GUID, a CORS origin that is not one); Error when the port is
+ * base64, a resource id that is not a GUID, a CORS origin that is not one); RangeError for `limits`
+ * that are not understood; Error when the port is
  * taken, `dataDir` holds another resource's journal or a damaged key, or cannot be written. Damaged
  * journal lines do not stop the start: they are skipped and described on stderr.
  * @example
@@ -52,6 +55,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   checkOptions(options, host);
   const cors = createCorsHeaders(options.corsOrigins);
   const now = options.now ?? Date.now;
+  // Checked before anything is opened: a typo in the limits is a TypeError or RangeError at once.
+  const limiter = options.limits === undefined ? undefined : new RateLimiter(options.limits, now);
   const store = await IdentityStore.open({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
@@ -76,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
       jwks: jwksReply(minter.jwks),
+      ...(limiter === undefined ? {} : { limiter }),
     });
     // Without the dashboard nobody reads the log: the pipeline runs unwrapped.
     const dashboard =

@@ -1,6 +1,6 @@
 /**
  * The order in which a request is checked and answered: preflight, the public JWKS document, route
- * (404/405), injected fault, api-version (400), authentication (401), repeatability, then the
+ * (404/405), injected fault, api-version (400), authentication (401), rate limits (429), repeatability, then the
  * operation. The HTTP plumbing around it lives in `server.ts`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,6 +17,7 @@ import { ServiceError, toServiceError } from "./errors.js";
 import type { RefusalReason } from "./reasons.js";
 import { matchRoute, type Route } from "./routes.js";
 import type { Operation } from "./types.js";
+import type { RateLimiter } from "./limits.js";
 
 /** A request whose body has been read. */
 export interface IncomingRequest {
@@ -52,6 +53,8 @@ export interface PipelineParts {
   repeatabilityLimits: RepeatabilityLimits;
   /** The answer to `GET /.well-known/jwks.json`: the public keys that verify issued tokens. */
   jwks: Reply;
+  /** The rate limits (option `limits`), when on. */
+  limiter?: RateLimiter;
 }
 
 /** A base for parsing request targets; only the path and query of the result are used. */
@@ -96,6 +99,7 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
 async function processRequest(parts: PipelineParts, route: Route, url: URL, request: IncomingRequest): Promise<Reply> {
   const version = apiVersionOf(url.searchParams);
   await parts.authenticator.authenticate(request);
+  parts.limiter?.admit(request.method, url.pathname, request.body);
   const operationRequest = { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) };
   return run(parts, route, operationRequest, request.headers);
 }

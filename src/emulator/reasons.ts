@@ -17,6 +17,7 @@ export type RefusalReason =
   | { kind: "contentHashMismatch"; received: string; computed: string }
   | { kind: "hostMissing" }
   | { kind: "hostInvalid"; host: string }
+  | { kind: "hostNotLoopback"; host: string }
   | { kind: "hostMismatch"; signedHost: string; receivedHost: string }
   | { kind: "signatureMismatch"; stringToSign: string; signature: string }
   | { kind: "identityUnknown"; id: string }
@@ -67,6 +68,8 @@ function sentence(reason: RefusalReason): string {
       return "No Host header (or more than one).";
     case "hostInvalid":
       return `The Host header "${reason.host}" is not a host[:port].`;
+    case "hostNotLoopback":
+      return `A bearer token came with Host ${reason.host}: the emulator takes bearer tokens only for a loopback host (a page whose name was rebound to 127.0.0.1 must not mint tokens).`;
     case "hostMismatch":
       return `The host signed (${reason.signedHost}) differs from the host received (${reason.receivedHost}).`;
     case "signatureMismatch":

@@ -4,6 +4,7 @@
  * them without cycles.
  */
 import type { KeyObject } from "node:crypto";
+import type { RateLimits } from "../rateLimits.js";
 
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -38,6 +39,15 @@ export interface EmulatorOptions {
    * path). @default true
    */
   dashboard?: boolean;
+  /**
+   * Rate limits, as the service enforces them per resource: over the limit an operation answers
+   * `429 TooManyRequests` with `Retry-After` (whole seconds). `"service"` is Microsoft's documented
+   * figures per 30 seconds (create 1,000; issue 1,000; createWithToken 1,000; delete 500; revoke
+   * 500; exchange 500) over a sliding window; figures such as `"issue=100/10s,create=5/500ms"`
+   * (windows in `ms`, `s` or `m`) set others, and `"service,issue=100/10s"` mixes both. Every
+   * authenticated request counts, also a throttled one. @default undefined (no limits)
+   */
+  limits?: string | RateLimits;
 }
 
 /** An identity as the emulator stores it. Times are milliseconds since the epoch. */

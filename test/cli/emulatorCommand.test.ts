@@ -32,6 +32,18 @@ describe("acs-identity emulator", () => {
       allowBearer: false,
       corsOrigins: ["http://localhost:5173", "https://app.contoso.test"],
     });
+    expect(parseEmulatorArgs(["--limits", "service,issue=100/10s"])).toStrictEqual({
+      help: false,
+      allowBearer: false,
+      limits: {
+        create: { requests: 1000, windowMs: 30_000 },
+        issue: { requests: 100, windowMs: 10_000 },
+        createWithToken: { requests: 1000, windowMs: 30_000 },
+        delete: { requests: 500, windowMs: 30_000 },
+        revoke: { requests: 500, windowMs: 30_000 },
+        exchange: { requests: 500, windowMs: 30_000 },
+      },
+    });
     expect(() => parseEmulatorArgs(["--port", "abc"])).toThrow("--port must be a number from 0 to 65535.");
     expect(() => parseEmulatorArgs(["--unknown"])).toThrow(TypeError);
   });
@@ -90,6 +102,7 @@ describe("acs-identity emulator with bad option values", () => {
       ["--access-key", "not base64!"],
       'The access key must be base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding, e.g. 64 random bytes encoded.',
     ],
+    [["--limits", "issue=5"], 'Rate limits: "issue=5" is not understood. Expected "service", or operation=requests/window pairs'],
     [["--cors-origin", "*"], 'A CORS origin must be http(s)://host[:port], e.g. http://localhost:5173, without a path: "*" is not.'],
   ])("%j exits 2 and says what is wrong", async (args, fragment) => {
     const session = io();

@@ -119,6 +119,10 @@ describe("refusal reasons of the authenticator", () => {
           { kind: "scopeInvalid", scope: "chat.join", apiVersion: "2023-10-01", valid: ["chat", "voip"] },
           'Scope "chat.join" is not valid for api-version 2023-10-01 (valid: chat, voip).',
         ],
+        [
+          { kind: "hostNotLoopback", host: "evil.example:8089" },
+          "A bearer token came with Host evil.example:8089: the emulator takes bearer tokens only for a loopback host (a page whose name was rebound to 127.0.0.1 must not mint tokens).",
+        ],
         [{ kind: "fault", fault: { status: 503, retryAfterSeconds: 2 } }, "Injected fault: HTTP 503, Retry-After 2 s."],
         [{ kind: "fault", fault: { drop: "after", latencyMs: 50 } }, "Injected fault: 50 ms latency, dropped after processing."],
         [
