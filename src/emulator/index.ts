@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { isBase64Key } from "../signing.js";
+import { isBase64Key, KEY_CHARACTERS } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { createCorsHeaders } from "./cors.js";
 import { createDashboard, DASHBOARD_PATH } from "./dashboard.js";
@@ -132,7 +132,7 @@ function checkOptions(options: EmulatorOptions, host: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
   const { accessKey } = options;
   if (accessKey !== undefined && !isBase64Key(accessKey))
-    throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+    throw new TypeError(`The access key must be ${KEY_CHARACTERS}, e.g. 64 random bytes encoded.`);
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;

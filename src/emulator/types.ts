@@ -12,7 +12,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Loopback address to listen on (`127.0.0.1` or `::1`). @default "127.0.0.1" */
   host?: string;
-  /** The access key, standard base64. @default a random 64-byte key, kept in `dataDir` when there is one */
+  /** The access key: base64 or base64url, padded or not. @default a random 64-byte key, kept in `dataDir` when there is one */
   accessKey?: string;
   /** Accept any non-empty `Authorization: Bearer <token>`, to test Entra ID code paths. @default false */
   allowBearer?: boolean;

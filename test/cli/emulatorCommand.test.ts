@@ -98,7 +98,10 @@ describe("acs-identity emulator with bad option values", () => {
   it.each([
     [["--port", "99999"], "--port must be a number from 0 to 65535."],
     [["--host", "10.0.0.1"], "The emulator listens on loopback only"],
-    [["--access-key", "not base64!"], "The access key must be standard base64"],
+    [
+      ["--access-key", "not base64!"],
+      'The access key must be base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding, e.g. 64 random bytes encoded.',
+    ],
     [["--limits", "issue=5"], 'Rate limits: "issue=5" is not understood. Expected "service", or operation=requests/window pairs'],
     [["--cors-origin", "*"], 'A CORS origin must be http(s)://host[:port], e.g. http://localhost:5173, without a path: "*" is not.'],
   ])("%j exits 2 and says what is wrong", async (args, fragment) => {
