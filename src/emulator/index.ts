@@ -86,7 +86,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     // Without the dashboard nobody reads the log: the pipeline runs unwrapped.
     const dashboard =
-      options.dashboard === false ? undefined : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
+      options.dashboard === false
+        ? undefined
+        : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
     const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;

@@ -3,7 +3,14 @@
  * sliding window, as the service documents per resource. Every authenticated request counts,
  * also one that is throttled (ASSUMPTIONS.md): so a client that retries at once stays throttled.
  */
-import { limitedOperationOf, parseRateLimits, SERVICE_RATE_LIMITS, type LimitedOperation, type RateLimit, type RateLimits } from "../rateLimits.js";
+import {
+  limitedOperationOf,
+  parseRateLimits,
+  SERVICE_RATE_LIMITS,
+  type LimitedOperation,
+  type RateLimit,
+  type RateLimits,
+} from "../rateLimits.js";
 import { SlidingWindow } from "../slidingWindow.js";
 import { ServiceError } from "./errors.js";
 
@@ -78,7 +85,9 @@ export class RateLimiter {
       if (window === undefined) return [];
       const next = window.nextSlot(now);
       const { limit: requests, windowMs } = window;
-      return [{ operation, requests, windowMs, inWindow: window.count(now), nextAdmittedAt: new Date(next).toISOString(), waitMs: next - now }];
+      return [
+        { operation, requests, windowMs, inWindow: window.count(now), nextAdmittedAt: new Date(next).toISOString(), waitMs: next - now },
+      ];
     });
   }
 

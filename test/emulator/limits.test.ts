@@ -28,7 +28,7 @@ describe("emulator rate limits", () => {
       limit: 1,
       windowMs: 10_000,
       retryAfterSeconds: 10,
-      text: "Throttled: more than 1 requests in 10 s; retry after 10 s.",
+      text: "Throttled: more than 1 request in 10 s; retry after 10 s.",
     });
   });
 
