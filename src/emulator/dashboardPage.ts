@@ -164,10 +164,11 @@ button.quiet { border-color: var(--line); }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 input, select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); color: var(--text); }
 #search { width: 36ch; }
-.fields { display: flex; flex-wrap: wrap; gap: 10px 16px; margin-bottom: 10px; }
+.fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 10px 16px; margin-bottom: 12px; }
 .fields label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.fields label.check { flex-direction: row; align-items: center; gap: 6px; align-self: end; }
-.fields input[type="number"] { width: 9ch; }
+.fields input, .fields select { width: 100%; height: 30px; }
+.fields label.check { flex-direction: row; align-items: center; gap: 6px; align-self: end; padding-bottom: 5px; }
+.fields label.check input { width: auto; margin: 0; }
 #fault-form { margin-bottom: 16px; }
 .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; align-items: start; }
 @media (max-width: 1000px) { .columns { grid-template-columns: minmax(0, 1fr); } }
