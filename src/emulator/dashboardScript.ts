@@ -294,7 +294,6 @@ export function dashboardScript(): void {
   // Rate limits: each window as the emulator sees it now, refreshed every second while shown.
   const limitBody = $("limit-table").querySelector("tbody")!;
   const limitsInput = $<HTMLInputElement>("limits-input");
-  let limited = false;
   const duration = (ms: number): string => {
     if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
     return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
@@ -307,7 +306,7 @@ export function dashboardScript(): void {
     return seconds < 60 ? `in ${seconds} s` : `in ${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
   };
   const showLimits = ({ limits, windows }: LimitsView, fillInput: boolean): void => {
-    limited = windows.length > 0;
+    const limited = windows.length > 0;
     limitBody.replaceChildren(
       ...windows.map((window) => {
         const bar = h("span", {});
@@ -342,8 +341,9 @@ export function dashboardScript(): void {
     putLimits(limitsInput.value.trim());
   });
   $("limits-off").addEventListener("click", () => putLimits(null));
+  // Also when there are none: limits set through the API by a test show up within a second.
   setInterval(() => {
-    if (limited && !$("faults").hidden) void loadLimits();
+    if (!$("faults").hidden) void loadLimits();
   }, 1000);
 
   $("reset").addEventListener("click", () => {
@@ -370,7 +370,7 @@ export function dashboardScript(): void {
     addRequest(entry);
     if (entry.operation !== undefined && CHANGES_IDENTITIES.has(entry.operation) && !isRefused(entry)) refreshIdentities();
     if (entry.reason?.kind === "fault") refreshFaults();
-    if (limited) refreshLimits();
+    if (!$("faults").hidden) refreshLimits();
   });
   events.addEventListener("reset", () => {
     entries.clear();

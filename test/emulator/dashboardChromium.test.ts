@@ -248,6 +248,25 @@ describe("the dashboard in Chromium", () => {
     expect(emulator.faults.remaining()).toBe(0);
   });
 
+  it("shows limits a test sets through the API within a second, also after they were off", async () => {
+    await page.locator("#tab-faults").click();
+    const put = (limits: string | null) =>
+      send(emulator.endpoint, {
+        method: "PUT",
+        path: "/_emulator/api/limits",
+        body: JSON.stringify({ limits }),
+        headers: { "content-type": "application/json" },
+      });
+    expect((await put(null)).status).toBe(200);
+    await page.locator("#limits-empty").waitFor({ state: "visible" });
+    expect(await page.locator("#limit-table").isVisible()).toBe(false);
+    expect((await put("delete=1/1s")).status).toBe(200);
+    const row = page.locator('#limit-table tr[data-operation="delete"]');
+    await row.waitFor();
+    expect(await row.locator("td").allTextContents()).toStrictEqual(["delete", "1 per 1 s", "0 of 1", "now"]);
+    expect(await page.locator("#limits-empty").isVisible()).toBe(false);
+  });
+
   it("resets the emulator's state from the page, after asking", async () => {
     await page.locator("#tab-requests").click();
     page.once("dialog", (dialog) => void dialog.accept());
