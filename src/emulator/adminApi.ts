@@ -1,7 +1,7 @@
 /**
  * The JSON admin API under `/_emulator/api/`: the identities (live and deleted) with their issued
- * tokens' claims, the request log, the faults, the rate limits and their windows, and a reset. Who may call it is checked in
- * `dashboard.ts`; this file only says what each endpoint answers.
+ * tokens' claims, the request log, the faults, the rate limits and their windows, and a reset.
+ * Who may call it is checked in `dashboard.ts`; this file only says what each endpoint answers.
  */
 import { ServiceError, errorBody } from "./errors.js";
 import { faultText, type ActiveFault, type FaultInjector } from "./faults.js";
