@@ -66,6 +66,21 @@ export function parseRateLimits(spec: string | RateLimits): RateLimits {
   return checkLimits(limits);
 }
 
+/**
+ * Writes limits in the form {@link parseRateLimits} reads, operations in the documented order,
+ * each window in the largest unit that keeps it whole (`issue=100/10s`); `""` for none.
+ */
+export function formatRateLimits(limits: RateLimits): string {
+  return OPERATIONS.filter((operation) => limits[operation] !== undefined)
+    .map((operation) => `${operation}=${limits[operation]!.requests}/${formatWindow(limits[operation]!.windowMs)}`)
+    .join(",");
+}
+
+function formatWindow(ms: number): string {
+  if (ms % UNIT_MS["m"]! === 0) return `${ms / UNIT_MS["m"]!}m`;
+  return ms % UNIT_MS["s"]! === 0 ? `${ms / UNIT_MS["s"]!}s` : `${ms}ms`;
+}
+
 function operationNamed(name: string): LimitedOperation {
   if ((OPERATIONS as string[]).includes(name)) return name as LimitedOperation;
   throw new RangeError(`Rate limits: "${name}" is not an operation. Expected one of ${OPERATIONS.join(", ")}.`);

@@ -31,6 +31,14 @@ export class SlidingWindow {
   }
 
   /**
+   * How many of the kept events are still in the window at `now`: at most `limit`, as only the
+   * last `limit` are kept (enough to tell whether one more fits).
+   */
+  count(now: number): number {
+    return this.#times.filter((time) => time + this.windowMs > now).length;
+  }
+
+  /**
    * Records an event at `at`. Times are kept in order: an earlier `at` than the last one (a clock
    * that stepped back) counts as the last one.
    */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { limitedOperationOf, parseRateLimits } from "../src/rateLimits.js";
+import { formatRateLimits, limitedOperationOf, parseRateLimits } from "../src/rateLimits.js";
 import { SlidingWindow } from "../src/slidingWindow.js";
 
 describe("parseRateLimits", () => {
@@ -11,6 +11,15 @@ describe("parseRateLimits", () => {
     });
     expect(parseRateLimits("service,delete=1/1s").delete).toStrictEqual({ requests: 1, windowMs: 1000 });
     expect(parseRateLimits("service").delete).toStrictEqual({ requests: 500, windowMs: 30_000 });
+  });
+});
+
+describe("formatRateLimits", () => {
+  it("writes limits as parseRateLimits reads them, in the documented order, each window in its largest whole unit", () => {
+    const written = formatRateLimits(parseRateLimits("exchange=2/1.5m,issue=100/10s, create=5/500ms,delete=1/0.5ms,revoke=3/120s"));
+    expect(written).toBe("create=5/500ms,issue=100/10s,delete=1/0.5ms,revoke=3/2m,exchange=2/90s");
+    expect(formatRateLimits(parseRateLimits(written))).toBe(written);
+    expect(formatRateLimits({})).toBe("");
   });
 });
 
@@ -32,6 +41,14 @@ describe("limitedOperationOf", () => {
 });
 
 describe("SlidingWindow", () => {
+  it("counts the kept events still in the window", () => {
+    const window = new SlidingWindow(3, 1000);
+    expect(window.count(0)).toBe(0);
+    for (const at of [0, 400, 900, 950]) window.record(at);
+    // Only the last 3 are kept: 400, 900 and 950.
+    expect([window.count(950), window.count(1399), window.count(1400), window.count(1950)]).toStrictEqual([3, 3, 2, 0]);
+  });
+
   it("gives the earliest time one more event keeps the limit, and keeps times in order", () => {
     const window = new SlidingWindow(2, 1000);
     expect(window.nextSlot(0)).toBe(0);

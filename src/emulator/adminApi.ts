@@ -1,11 +1,13 @@
 /**
  * The JSON admin API under `/_emulator/api/`: the identities (live and deleted) with their issued
- * tokens' claims, the request log, the faults, and a reset. Who may call it is checked in
- * `dashboard.ts`; this file only says what each endpoint answers.
+ * tokens' claims, the request log, the faults, the rate limits and their windows, and a reset.
+ * Who may call it is checked in `dashboard.ts`; this file only says what each endpoint answers.
  */
 import { ServiceError, errorBody } from "./errors.js";
 import { faultText, type ActiveFault, type FaultInjector } from "./faults.js";
 import type { IssuedTokens } from "./issuedTokens.js";
+import type { LimitWindowView, RateLimiter } from "./limits.js";
+import { formatRateLimits } from "../rateLimits.js";
 import { jsonReply, type Reply } from "./reply.js";
 import type { RepeatabilityCache } from "./repeatability.js";
 import type { RequestLog } from "./requestLog.js";
@@ -19,6 +21,7 @@ export interface AdminParts {
   store: IdentityStore;
   faults: FaultInjector;
   repeatability: RepeatabilityCache;
+  limiter: RateLimiter;
   /** The emulator's clock, milliseconds since the epoch. */
   now: () => number;
 }
@@ -43,6 +46,15 @@ export interface IdentityView {
 
 /** A fault as the admin API shows it: its id, its settings, how many requests it still affects, and what it does. */
 export type FaultView = { id: number } & Omit<FaultSpec, "count"> & { left: number | "Infinity"; text: string };
+
+/**
+ * The rate limits as the admin API shows them: in the written form of `--limits` (`null` when
+ * there are none), and each limited operation's window now.
+ */
+export interface LimitsView {
+  limits: string | null;
+  windows: LimitWindowView[];
+}
 
 /** The most identities one list answer holds; `total` says how many matched. */
 export const MAX_LISTED_IDENTITIES = 500;
@@ -80,6 +92,10 @@ async function route(parts: AdminParts, { method, path, query, body }: AdminRequ
     return only(method, "GET", () => jsonReply(200, { faults: parts.faults.list().map(faultView) }));
   }
   if (collection === "faults") return only(method, "DELETE", () => removeFault(parts.faults, id!));
+  if (collection === "limits" && id === undefined) {
+    if (method === "PUT") return setLimits(parts.limiter, body);
+    return only(method, "GET", () => jsonReply(200, limitsView(parts.limiter)), "GET, PUT");
+  }
   if (collection === "reset" && id === undefined) return only(method, "POST", () => reset(parts));
   throw notFound();
 }
@@ -133,9 +149,32 @@ function removeFault(faults: FaultInjector, id: string): Reply {
   return NO_CONTENT;
 }
 
+function limitsView(limiter: RateLimiter): LimitsView {
+  const written = formatRateLimits(limiter.limits());
+  return { limits: written === "" ? null : written, windows: limiter.windows() };
+}
+
+/** Replaces the limits with `{"limits":"<as --limits>"}`, or turns them off with `{"limits":null}`. */
+function setLimits(limiter: RateLimiter, body: Buffer): Reply {
+  const example = 'The body must be a JSON object with one field, e.g. {"limits":"issue=100/10s"} or {"limits":null} for none.';
+  const value = jsonObject(body, () => new ServiceError(400, "InvalidLimits", example));
+  const names = Object.keys(value);
+  const limits = value["limits"];
+  if (names.length !== 1 || names[0] !== "limits" || (typeof limits !== "string" && limits !== null)) {
+    throw new ServiceError(400, "InvalidLimits", example);
+  }
+  try {
+    limiter.set(limits ?? {});
+  } catch (error) {
+    throw new ServiceError(400, "InvalidLimits", (error as Error).message);
+  }
+  return jsonReply(200, limitsView(limiter));
+}
+
 /**
  * Forgets everything a test may have left: the identities (deleted through the journal, then
- * forgotten), their tokens, the remembered repeatable creates, the faults and the request log.
+ * forgotten), their tokens, the remembered repeatable creates, the faults, the rate limits'
+ * windows (not the limits) and the request log.
  */
 async function reset(parts: AdminParts): Promise<Reply> {
   for (const identity of parts.store.list()) await parts.store.delete(identity.id, parts.now());
@@ -143,6 +182,7 @@ async function reset(parts: AdminParts): Promise<Reply> {
   parts.tokens.clear();
   parts.repeatability.clear();
   parts.faults.clear();
+  parts.limiter.clear();
   parts.log.clear();
   return NO_CONTENT;
 }
@@ -161,14 +201,7 @@ const FAULT_FIELDS: Readonly<Record<FaultField, (value: unknown) => boolean>> = 
 
 /** A fault from JSON: the {@link FaultSpec} fields only, `count` a number or `"Infinity"`. */
 function readFaultSpec(body: Buffer): FaultSpec {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString("utf8"));
-  } catch {
-    throw invalid('The body must be a JSON object, e.g. {"status":503,"count":2}.');
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw invalid('The body must be a JSON object, e.g. {"status":503,"count":2}.');
+  const value = jsonObject(body, () => invalid('The body must be a JSON object, e.g. {"status":503,"count":2}.'));
   for (const [name, field] of Object.entries(value)) {
     const check = Object.hasOwn(FAULT_FIELDS, name) ? FAULT_FIELDS[name as FaultField] : undefined;
     if (check === undefined) throw invalid(`Unknown fault field "${name}"; known: ${Object.keys(FAULT_FIELDS).join(", ")}.`);
@@ -178,12 +211,25 @@ function readFaultSpec(body: Buffer): FaultSpec {
   return count === undefined ? spec : { ...spec, count: count === "Infinity" ? Infinity : count };
 }
 
+/** The body as a JSON object, or the error `refusal` makes. */
+function jsonObject(body: Buffer, refusal: () => ServiceError): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw refusal();
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw refusal();
+  return value as Record<string, unknown>;
+}
+
 function isNonNegativeInteger(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 0;
 }
 
-function only(method: string, allowed: string, answer: () => Reply | Promise<Reply>): Reply | Promise<Reply> {
-  if (method !== allowed) throw new ServiceError(405, "MethodNotAllowed", `The method ${method} is not allowed here.`, { allow: allowed });
+/** The answer for the one method left to try; `allow` lists every method of the endpoint. */
+function only(method: string, allowed: string, answer: () => Reply | Promise<Reply>, allow = allowed): Reply | Promise<Reply> {
+  if (method !== allowed) throw new ServiceError(405, "MethodNotAllowed", `The method ${method} is not allowed here.`, { allow });
   return answer();
 }
 

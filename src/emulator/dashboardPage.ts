@@ -26,7 +26,7 @@ const HTML = `<!doctype html>
 <nav role="tablist" aria-label="Views">
   <button type="button" role="tab" id="tab-requests" aria-controls="requests" aria-selected="true">Requests <span id="refused-count" class="count"></span></button>
   <button type="button" role="tab" id="tab-identities" aria-controls="identities" aria-selected="false" tabindex="-1">Identities <span id="identity-count" class="count"></span></button>
-  <button type="button" role="tab" id="tab-faults" aria-controls="faults" aria-selected="false" tabindex="-1">Faults <span id="fault-count" class="count"></span></button>
+  <button type="button" role="tab" id="tab-faults" aria-controls="faults" aria-selected="false" tabindex="-1">Faults and limits <span id="fault-count" class="count"></span></button>
 </nav>
 <main>
 <section id="requests" role="tabpanel" aria-labelledby="tab-requests">
@@ -55,6 +55,8 @@ const HTML = `<!doctype html>
   </div>
 </section>
 <section id="faults" role="tabpanel" aria-labelledby="tab-faults" hidden>
+ <div class="columns">
+ <div>
   <form id="fault-form" class="card">
     <h2>Add a fault</h2>
     <div class="fields">
@@ -78,6 +80,26 @@ const HTML = `<!doctype html>
   </table>
   <p id="faults-empty" class="empty">No faults: every request is processed.</p>
   <button id="clear-faults" type="button" class="quiet">Remove all faults</button>
+ </div>
+ <div class="card" id="limits-card">
+  <h2>Rate limits <span class="hint">live, by the emulator's clock</span></h2>
+  <table id="limit-table">
+    <thead><tr><th scope="col">Operation</th><th scope="col">Limit</th><th scope="col">In the window now</th><th scope="col">Next admitted</th></tr></thead>
+    <tbody></tbody>
+  </table>
+  <p id="limits-empty" class="empty">No rate limits: every request is admitted at once.</p>
+  <form id="limits-form">
+    <label for="limits-input">Limits, written as <code>--limits</code></label>
+    <div class="inline">
+      <input id="limits-input" name="limits" type="text" autocomplete="off" spellcheck="false" placeholder="service, or issue=100/10s,create=5/500ms">
+      <button type="submit">Apply</button>
+      <button id="limits-off" type="button" class="quiet">Turn off</button>
+    </div>
+    <p class="hint">Applying keeps the window of an unchanged limit; a changed one starts empty.</p>
+    <p id="limits-error" class="error" role="alert"></p>
+  </form>
+ </div>
+ </div>
 </section>
 </main>
 </body>
@@ -142,11 +164,27 @@ button.quiet { border-color: var(--line); }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 input, select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); color: var(--text); }
 #search { width: 36ch; }
-.fields { display: flex; flex-wrap: wrap; gap: 10px 16px; margin-bottom: 10px; }
+.fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 10px 16px; margin-bottom: 12px; }
 .fields label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.fields label.check { flex-direction: row; align-items: center; gap: 6px; align-self: end; }
-.fields input[type="number"] { width: 9ch; }
+.fields input, .fields select { width: 100%; height: 30px; }
+.fields label.check { flex-direction: row; align-items: center; gap: 6px; align-self: end; padding-bottom: 5px; }
+.fields label.check input { width: auto; margin: 0; }
 #fault-form { margin-bottom: 16px; }
+.columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 20px; align-items: start; }
+@media (max-width: 1000px) { .columns { grid-template-columns: minmax(0, 1fr); } }
+#limits-card table { margin: 4px 0 14px; }
+#limits-card h2 .hint { font-weight: 400; margin-left: 6px; }
+#limits-form label { display: block; font-size: 12px; color: var(--muted); margin-bottom: 4px; }
+.inline { display: flex; gap: 8px; }
+.inline input { flex: 1; min-width: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+#limits-form .hint { margin: 6px 0 0; }
+.meter { display: inline-block; width: 90px; height: 8px; margin-right: 8px; border-radius: 4px; background: var(--code); overflow: hidden; vertical-align: middle; }
+.meter > span { display: block; height: 100%; background: var(--ok); }
+tr.busy .meter > span { background: var(--warn); }
+tr.full .meter > span { background: var(--bad); }
+tr.full td.next { color: var(--bad); font-weight: 600; }
+td.limit, td.used, td.next { white-space: nowrap; font-variant-numeric: tabular-nums; }
+#limit-table td, #fault-table td { vertical-align: middle; }
 #clear-faults { margin-top: 10px; }
 .error { color: var(--bad); margin: 8px 0 0; }
 .error:empty { display: none; }

@@ -4,7 +4,7 @@
  * value (types are fine, they are erased). Every value from the emulator is written with
  * `textContent`, never as HTML: ids, customIds and paths are the caller's text.
  */
-import type { FaultView, IdentityView } from "./adminApi.js";
+import type { FaultView, IdentityView, LimitsView } from "./adminApi.js";
 import type { IssuedToken } from "./issuedTokens.js";
 import type { RequestLogEntry } from "./requestLog.js";
 
@@ -13,7 +13,7 @@ type TokenView = IssuedToken;
 
 type Child = Node | string | undefined;
 
-/** Runs the page: tabs, the live request list, identities, faults. */
+/** Runs the page: tabs, the live request list, identities, faults and rate limits. */
 export function dashboardScript(): void {
   const API = "api";
   const CHANGES_IDENTITIES = new Set(["createUser", "issueToken", "revokeTokens", "deleteUser"]);
@@ -63,6 +63,7 @@ export function dashboardScript(): void {
       $(other.getAttribute("aria-controls")!).hidden = !selected;
     }
     if (focus) tab.focus();
+    if (tab.id === "tab-faults") void loadLimits();
   };
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => select(tab, false));
@@ -290,6 +291,61 @@ export function dashboardScript(): void {
   });
   $("clear-faults").addEventListener("click", () => void api("/faults", { method: "DELETE" }).then(loadFaults));
 
+  // Rate limits: each window as the emulator sees it now, refreshed every second while shown.
+  const limitBody = $("limit-table").querySelector("tbody")!;
+  const limitsInput = $<HTMLInputElement>("limits-input");
+  const duration = (ms: number): string => {
+    if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+    return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+  };
+  // A wait to the second once it is over ten seconds, as a countdown reads best.
+  const wait = (ms: number): string => {
+    if (ms <= 0) return "now";
+    if (ms < 10_000) return `in ${duration(ms)}`;
+    const seconds = Math.ceil(ms / 1000);
+    return seconds < 60 ? `in ${seconds} s` : `in ${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+  };
+  const showLimits = ({ limits, windows }: LimitsView, fillInput: boolean): void => {
+    const limited = windows.length > 0;
+    limitBody.replaceChildren(
+      ...windows.map((window) => {
+        const bar = h("span", {});
+        bar.style.width = `${(100 * window.inWindow) / window.requests}%`;
+        const state = window.waitMs > 0 ? "full" : window.inWindow > 0 ? "busy" : "";
+        return h(
+          "tr",
+          { "data-operation": window.operation, class: state },
+          h("td", { class: "mono" }, window.operation),
+          h("td", { class: "limit" }, `${window.requests} per ${duration(window.windowMs)}`),
+          h("td", { class: "used" }, h("span", { class: "meter", "aria-hidden": "true" }, bar), `${window.inWindow} of ${window.requests}`),
+          h("td", { class: "next", title: window.nextAdmittedAt }, wait(window.waitMs)),
+        );
+      }),
+    );
+    $("limit-table").hidden = !limited;
+    $("limits-empty").hidden = limited;
+    if (fillInput) limitsInput.value = limits ?? "";
+  };
+  const loadLimits = async (fillInput = false): Promise<void> => showLimits(await api<LimitsView>("/limits"), fillInput);
+  const putLimits = (limits: string | null): void => {
+    const error = $("limits-error");
+    api<LimitsView>("/limits", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ limits }) })
+      .then((view) => {
+        error.textContent = "";
+        showLimits(view, true);
+      })
+      .catch((failure: Error) => (error.textContent = failure.message));
+  };
+  $<HTMLFormElement>("limits-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    putLimits(limitsInput.value.trim());
+  });
+  $("limits-off").addEventListener("click", () => putLimits(null));
+  // Also when there are none: limits set through the API by a test show up within a second.
+  setInterval(() => {
+    if (!$("faults").hidden) void loadLimits();
+  }, 1000);
+
   $("reset").addEventListener("click", () => {
     if (confirm("Delete every identity and forget the tokens, faults and request log?")) void api("/reset", { method: "POST" });
   });
@@ -297,12 +353,13 @@ export function dashboardScript(): void {
   // Live: every new request, and a reset, as server-sent events.
   const refreshIdentities = debounced(() => void loadIdentities(), 200);
   const refreshFaults = debounced(() => void loadFaults(), 200);
+  const refreshLimits = debounced(() => void loadLimits(), 200);
   const live = $("live");
   const events = new EventSource(`${API}/events`);
   events.addEventListener("open", () => {
     live.textContent = "live";
     live.classList.add("on");
-    void Promise.all([loadRequests(), loadIdentities(), loadFaults()]);
+    void Promise.all([loadRequests(), loadIdentities(), loadFaults(), loadLimits(true)]);
   });
   events.addEventListener("error", () => {
     live.textContent = "reconnecting…";
@@ -313,6 +370,7 @@ export function dashboardScript(): void {
     addRequest(entry);
     if (entry.operation !== undefined && CHANGES_IDENTITIES.has(entry.operation) && !isRefused(entry)) refreshIdentities();
     if (entry.reason?.kind === "fault") refreshFaults();
+    if (!$("faults").hidden) refreshLimits();
   });
   events.addEventListener("reset", () => {
     entries.clear();
@@ -322,5 +380,6 @@ export function dashboardScript(): void {
     renderRequests();
     void loadIdentities();
     void loadFaults();
+    void loadLimits();
   });
 }

@@ -56,7 +56,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const cors = createCorsHeaders(options.corsOrigins);
   const now = options.now ?? Date.now;
   // Checked before anything is opened: a typo in the limits is a TypeError or RangeError at once.
-  const limiter = options.limits === undefined ? undefined : new RateLimiter(options.limits, now);
+  // Always there (without limits it admits everything at once), so the admin API can set some.
+  const limiter = new RateLimiter(options.limits ?? {}, now);
   const store = await IdentityStore.open({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
@@ -81,11 +82,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
       jwks: jwksReply(minter.jwks),
-      ...(limiter === undefined ? {} : { limiter }),
+      limiter,
     });
     // Without the dashboard nobody reads the log: the pipeline runs unwrapped.
     const dashboard =
-      options.dashboard === false ? undefined : createDashboard({ log, tokens, store, faults, repeatability, now }, DASHBOARD_ASSETS);
+      options.dashboard === false
+        ? undefined
+        : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
     const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;

@@ -53,8 +53,8 @@ export interface PipelineParts {
   repeatabilityLimits: RepeatabilityLimits;
   /** The answer to `GET /.well-known/jwks.json`: the public keys that verify issued tokens. */
   jwks: Reply;
-  /** The rate limits (option `limits`), when on. */
-  limiter?: RateLimiter;
+  /** The rate limits (option `limits`, or set through the admin API). */
+  limiter: RateLimiter;
 }
 
 /** A base for parsing request targets; only the path and query of the result are used. */
@@ -99,7 +99,7 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
 async function processRequest(parts: PipelineParts, route: Route, url: URL, request: IncomingRequest): Promise<Reply> {
   const version = apiVersionOf(url.searchParams);
   await parts.authenticator.authenticate(request);
-  parts.limiter?.admit(request.method, url.pathname, request.body);
+  parts.limiter.admit(request.method, url.pathname, request.body);
   const operationRequest = { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) };
   return run(parts, route, operationRequest, request.headers);
 }

@@ -85,7 +85,7 @@ function sentence(reason: RefusalReason): string {
     case "fault":
       return `Injected fault: ${faultText(reason.fault)}.`;
     case "throttled":
-      return `Throttled: more than ${reason.limit} requests in ${reason.windowMs / 1000} s${reason.retryAfterSeconds === undefined ? "" : `; retry after ${reason.retryAfterSeconds} s`}.`;
+      return `Throttled: more than ${reason.limit} ${reason.limit === 1 ? "request" : "requests"} in ${reason.windowMs / 1000} s${reason.retryAfterSeconds === undefined ? "" : `; retry after ${reason.retryAfterSeconds} s`}.`;
     case "error":
       return `${reason.code}: ${reason.message}`;
   }

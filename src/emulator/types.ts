@@ -45,7 +45,9 @@ export interface EmulatorOptions {
    * figures per 30 seconds (create 1,000; issue 1,000; createWithToken 1,000; delete 500; revoke
    * 500; exchange 500) over a sliding window; figures such as `"issue=100/10s,create=5/500ms"`
    * (windows in `ms`, `s` or `m`) set others, and `"service,issue=100/10s"` mixes both. Every
-   * authenticated request counts, also a throttled one. @default undefined (no limits)
+   * authenticated request counts, also a throttled one. The dashboard shows each window, and its
+   * admin API changes the limits while the emulator runs (`PUT /_emulator/api/limits`).
+   * @default undefined (no limits)
    */
   limits?: string | RateLimits;
 }

@@ -283,6 +283,88 @@ describe("faults", () => {
   });
 });
 
+describe("rate limits", () => {
+  afterEach(async () => {
+    expect((await admin("PUT", "/limits", { limits: null })).json).toStrictEqual({ limits: null, windows: [] });
+  });
+  const issue = (id: string) =>
+    signedSend(target(), { method: "POST", path: identityPath(id, ":issueAccessToken"), body: { scopes: ["chat"] } });
+  const at = (ms: number) => new Date(START + ms).toISOString();
+
+  it("are off unless set: no limit, no window", async () => {
+    const response = await admin("GET", "/limits");
+    expect([response.status, response.json]).toStrictEqual([200, { limits: null, windows: [] }]);
+  });
+
+  it("are set without a restart in --limits' form; an unchanged limit keeps its window; null turns them off", async () => {
+    const set = await admin("PUT", "/limits", { limits: "service, issue=2/1.5s" });
+    expect(set.status).toBe(200);
+    expect(set.json.limits).toBe("create=1000/30s,issue=2/1500ms,createWithToken=1000/30s,delete=500/30s,revoke=500/30s,exchange=500/30s");
+    expect(
+      set.json.windows.map((w: { operation: string; requests: number; windowMs: number }) => [w.operation, w.requests, w.windowMs]),
+    ).toStrictEqual([
+      ["create", 1000, 30_000],
+      ["issue", 2, 1500],
+      ["createWithToken", 1000, 30_000],
+      ["delete", 500, 30_000],
+      ["revoke", 500, 30_000],
+      ["exchange", 500, 30_000],
+    ]);
+    const id = await createIdentity(target());
+    expect([(await issue(id)).status, (await issue(id)).status, (await issue(id)).status]).toStrictEqual([200, 200, 429]);
+    const changed = await admin("PUT", "/limits", { limits: "issue=2/1500ms,create=10/1m" });
+    expect(changed.json).toStrictEqual({
+      limits: "create=10/1m,issue=2/1500ms",
+      windows: [
+        { operation: "create", requests: 10, windowMs: 60_000, inWindow: 0, nextAdmittedAt: at(0), waitMs: 0 },
+        { operation: "issue", requests: 2, windowMs: 1500, inWindow: 2, nextAdmittedAt: at(1500), waitMs: 1500 },
+      ],
+    });
+    expect((await issue(id)).status).toBe(429);
+    expect((await admin("PUT", "/limits", { limits: null })).json).toStrictEqual({ limits: null, windows: [] });
+    expect((await issue(id)).status).toBe(200);
+  });
+
+  it("refuses limits it does not understand, with the same messages as --limits, and keeps the old ones", async () => {
+    expect((await admin("PUT", "/limits", { limits: "issue=1/1s" })).status).toBe(200);
+    const form = 'The body must be a JSON object with one field, e.g. {"limits":"issue=100/10s"} or {"limits":null} for none.';
+    const refusals: [unknown, string][] = [
+      [
+        { limits: "issue=100/10h" },
+        'Rate limits: "issue=100/10h" is not understood. Expected "service", or operation=requests/window pairs separated by commas (e.g. "issue=100/10s,create=50/500ms"; windows in ms, s or m; operations: create, issue, createWithToken, delete, revoke, exchange), or both ("service,issue=100/10s").',
+      ],
+      [
+        { limits: "login=1/1s" },
+        'Rate limits: "login" is not an operation. Expected one of create, issue, createWithToken, delete, revoke, exchange.',
+      ],
+      [{ limits: "issue=0/1s" }, "Rate limits: issue needs a whole number of requests (at least 1) per a window longer than 0 ms."],
+      [{ limits: 5 }, form],
+      [{}, form],
+      [{ limits: "issue=1/1s", windows: [] }, form],
+      ["issue=1/1s", form],
+    ];
+    for (const [body, message] of refusals) {
+      const response = await admin("PUT", "/limits", body);
+      expect([response.status, response.json]).toStrictEqual([400, { error: { code: "InvalidLimits", message } }]);
+    }
+    expect((await admin("GET", "/limits")).json.limits).toBe("issue=1/1s");
+    const wrong = await admin("DELETE", "/limits");
+    expect([wrong.status, wrong.headers.allow]).toStrictEqual([405, "GET, PUT"]);
+  });
+
+  it("are kept by a reset, which empties their windows", async () => {
+    expect((await admin("PUT", "/limits", { limits: "issue=1/1m" })).status).toBe(200);
+    expect((await issue(await createIdentity(target()))).status).toBe(200);
+    expect((await admin("GET", "/limits")).json.windows[0]).toMatchObject({ inWindow: 1, waitMs: 60_000 });
+    expect((await admin("POST", "/reset")).status).toBe(204);
+    expect((await admin("GET", "/limits")).json).toStrictEqual({
+      limits: "issue=1/1m",
+      windows: [{ operation: "issue", requests: 1, windowMs: 60_000, inWindow: 0, nextAdmittedAt: at(0), waitMs: 0 }],
+    });
+    expect((await issue(await createIdentity(target()))).status).toBe(200);
+  });
+});
+
 describe("reset", () => {
   it("forgets identities, tokens, faults, repeatable creates and the log", async () => {
     const id = await createIdentity(target());
@@ -336,6 +418,7 @@ describe("who may call it", () => {
         ["GET", "/requests", undefined],
         ["POST", "/faults", { status: 503 }],
         ["POST", "/reset", {}],
+        ["PUT", "/limits", { limits: "issue=1/1s" }],
         ["OPTIONS", "/faults", undefined],
       ] as const) {
         const response = await admin(method, path, body, headers);
@@ -344,6 +427,7 @@ describe("who may call it", () => {
       }
     }
     expect(emulator.faults.remaining()).toBe(0);
+    expect((await admin("GET", "/limits")).json.limits).toBeNull();
   });
 
   it("refuses a forged Host, and a POST that is not JSON", async () => {

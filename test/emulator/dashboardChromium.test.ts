@@ -1,8 +1,9 @@
 /**
  * The dashboard in Chromium, as a developer uses it: an app's mistakes against the emulator
  * (wrong key, a clock 20 minutes behind, a body changed after signing, the host signed not the
- * host called, a deleted user) each appear live with their exact reason; identities are searched
- * and show their tokens with a live expiry; a fault is added and removed from the page; and
+ * host called, a deleted user, throttled) each appear live with their exact reason; identities are
+ * searched and show their tokens with a live expiry; the rate limits' windows show live and are
+ * changed from the page; a fault is added and removed from the page; and
  * everything is usable by keyboard. Screenshots of the views go to $DASHBOARD_SCREENSHOTS (the
  * README's are made with DASHBOARD_SCREENSHOTS=docs), or to a temporary directory.
  */
@@ -25,7 +26,8 @@ let page: Page;
 let client: CommunicationIdentityClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // Two revokes per 5 minutes: only the throttling test revokes.
+  emulator = await startEmulator({ limits: "revoke=2/5m" });
   client = new CommunicationIdentityClient(emulator.connectionString);
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
@@ -141,6 +143,75 @@ describe("the dashboard in Chromium", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "dashboard-identities.png") });
   });
 
+  it("shows a throttled request's reason, and its window on the Faults and limits view", async () => {
+    const user = await client.createUser();
+    await client.revokeTokens(user);
+    await client.revokeTokens(user);
+    // Retry-After 300 s is longer than the client waits: the app sees the 429.
+    await expect(client.revokeTokens(user)).rejects.toMatchObject({ statusCode: 429 });
+    const entry = await newest();
+    await page.locator("#tab-requests").click();
+    expect(entry.reason).toStrictEqual({
+      kind: "throttled",
+      limit: 2,
+      windowMs: 300_000,
+      retryAfterSeconds: 300,
+      text: "Throttled: more than 2 requests in 300 s; retry after 300 s.",
+    });
+    expect(await shownReason(entry.seq)).toBe("Throttled: more than 2 requests in 300 s; retry after 300 s.");
+    expect(await page.locator(`#request-table tr[data-seq="${entry.seq}"] .status`).textContent()).toBe("429");
+
+    await page.locator("#tab-faults").click();
+    expect(await page.locator("#tab-faults").textContent()).toBe("Faults and limits ");
+    const revoke = page.locator('#limit-table tr[data-operation="revoke"]');
+    await revoke.waitFor();
+    const { json } = await send(emulator.endpoint, { method: "GET", path: "/_emulator/api/limits" });
+    expect(json).toStrictEqual({
+      limits: "revoke=2/5m",
+      windows: [
+        {
+          operation: "revoke",
+          requests: 2,
+          windowMs: 300_000,
+          inWindow: 2,
+          nextAdmittedAt: expect.any(String),
+          waitMs: expect.any(Number),
+        },
+      ],
+    });
+    const cells = await revoke.locator("td").allTextContents();
+    expect(cells.slice(0, 3)).toStrictEqual(["revoke", "2 per 5 min", "2 of 2"]);
+    expect(cells[3]).toMatch(/^in (5 min 00|4 min [45]\d) s$/);
+    expect(await revoke.locator("td.next").getAttribute("title")).toBe(json.windows[0].nextAdmittedAt);
+    expect(await revoke.getAttribute("class")).toBe("full");
+    // The countdown is live: refreshed every second.
+    await page.waitForFunction(
+      (shown) => document.querySelector('#limit-table tr[data-operation="revoke"] td.next')?.textContent !== shown,
+      cells[3],
+    );
+    expect(await page.locator("#limits-input").inputValue()).toBe("revoke=2/5m");
+  });
+
+  it("changes the rate limits from the page, saying why a limit is not understood", async () => {
+    const input = page.locator("#limits-input");
+    await input.fill("revoke=2/5m,issue=100/10h");
+    await page.locator('#limits-form button[type="submit"]').click();
+    await page
+      .locator("#limits-error", {
+        hasText: 'Rate limits: "issue=100/10h" is not understood. Expected "service", or operation=requests/window pairs',
+      })
+      .waitFor();
+    await input.fill("revoke=2/5m, issue=100/10s");
+    await page.locator('#limits-form button[type="submit"]').click();
+    const issue = page.locator('#limit-table tr[data-operation="issue"]');
+    await issue.waitFor();
+    expect(await issue.locator("td").allTextContents()).toStrictEqual(["issue", "100 per 10 s", "0 of 100", "now"]);
+    // The revoke limit did not change: its window still holds the two revokes.
+    expect((await page.locator('#limit-table tr[data-operation="revoke"] td').allTextContents())[2]).toBe("2 of 2");
+    expect(await page.locator("#limits-error").textContent()).toBe("");
+    expect(await input.inputValue()).toBe("issue=100/10s,revoke=2/5m");
+  });
+
   it("adds a fault from the page, says why one cannot be added, and removes it", async () => {
     await page.locator("#tab-faults").click();
     const form = page.locator("#fault-form");
@@ -175,6 +246,25 @@ describe("the dashboard in Chromium", () => {
       .click();
     await page.locator("#faults-empty").waitFor({ state: "visible" });
     expect(emulator.faults.remaining()).toBe(0);
+  });
+
+  it("shows limits a test sets through the API within a second, also after they were off", async () => {
+    await page.locator("#tab-faults").click();
+    const put = (limits: string | null) =>
+      send(emulator.endpoint, {
+        method: "PUT",
+        path: "/_emulator/api/limits",
+        body: JSON.stringify({ limits }),
+        headers: { "content-type": "application/json" },
+      });
+    expect((await put(null)).status).toBe(200);
+    await page.locator("#limits-empty").waitFor({ state: "visible" });
+    expect(await page.locator("#limit-table").isVisible()).toBe(false);
+    expect((await put("delete=1/1s")).status).toBe(200);
+    const row = page.locator('#limit-table tr[data-operation="delete"]');
+    await row.waitFor();
+    expect(await row.locator("td").allTextContents()).toStrictEqual(["delete", "1 per 1 s", "0 of 1", "now"]);
+    expect(await page.locator("#limits-empty").isVisible()).toBe(false);
   });
 
   it("resets the emulator's state from the page, after asking", async () => {

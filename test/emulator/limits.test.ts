@@ -28,8 +28,36 @@ describe("emulator rate limits", () => {
       limit: 1,
       windowMs: 10_000,
       retryAfterSeconds: 10,
-      text: "Throttled: more than 1 requests in 10 s; retry after 10 s.",
+      text: "Throttled: more than 1 request in 10 s; retry after 10 s.",
     });
+  });
+
+  it("shows each limited operation's window through the admin API: requests in it, when the next is admitted", async () => {
+    const target = await start("issue=2/10s,create=5/1m");
+    const id = await createIdentity(target);
+    const windows = async () => (await send(target.endpoint, { method: "GET", path: "/_emulator/api/limits" })).json;
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 2, 9, 0, 0) + ms).toISOString();
+    const create = { operation: "create", requests: 5, windowMs: 60_000, inWindow: 1, nextAdmittedAt: at(0), waitMs: 0 };
+    expect(await windows()).toStrictEqual({
+      limits: "create=5/1m,issue=2/10s",
+      windows: [create, { operation: "issue", requests: 2, windowMs: 10_000, inWindow: 0, nextAdmittedAt: at(0), waitMs: 0 }],
+    });
+    expect((await issue(target, id)).status).toBe(200);
+    clock += 4_000;
+    expect((await issue(target, id)).status).toBe(200);
+    clock += 1_000;
+    expect((await issue(target, id)).status).toBe(429);
+    // The throttled issue at 5 s counts too: the next is admitted when the issue at 4 s leaves the window.
+    const issueWindow = { operation: "issue", requests: 2, windowMs: 10_000 };
+    expect(await windows()).toStrictEqual({
+      limits: "create=5/1m,issue=2/10s",
+      windows: [
+        { ...create, waitMs: 0, nextAdmittedAt: at(5_000) },
+        { ...issueWindow, inWindow: 2, nextAdmittedAt: at(14_000), waitMs: 9_000 },
+      ],
+    });
+    clock += 9_000;
+    expect((await windows()).windows[1]).toStrictEqual({ ...issueWindow, inWindow: 1, nextAdmittedAt: at(14_000), waitMs: 0 });
   });
 
   it("answers 429 with Retry-After and the service's error shape over a sliding window, counting throttled requests", async () => {
