@@ -66,6 +66,11 @@ export class TokenCache {
   readonly #issues = new Coalescer<CommunicationAccessToken>();
   /** Per user, the issues in flight: one that was in flight when the user's tokens were dropped keeps nothing. */
   readonly #inFlight = new Map<string, Set<{ dropped: boolean }>>();
+  /**
+   * Per user with issues in flight, how many times its tokens were dropped meanwhile: part of the key
+   * that shares an issue, so that a login after a drop never joins an issue that began before it.
+   */
+  readonly #generations = new Map<string, { generation: number; flights: number }>();
 
   /**
    * @param issuer - what issues tokens, e.g. a `CommunicationIdentityClient`.
@@ -119,7 +124,8 @@ export class TokenCache {
     const key = `${id}\n${sorted.join(" ")}`;
     const cached = this.#shared ? undefined : this.#cached(key);
     if (cached !== undefined) return copy(cached);
-    return copy(await this.#issues.run(key, key, options.abortSignal, () => this.#fetch(id, sorted, key)));
+    const flight = `${key}\n${this.#generations.get(id)?.generation ?? 0}`;
+    return copy(await this.#issues.run(flight, flight, options.abortSignal, () => this.#tracked(id, () => this.#fetch(id, sorted, key))));
   }
 
   /**
@@ -130,6 +136,8 @@ export class TokenCache {
    */
   async forget(user: CommunicationUser | string): Promise<void> {
     const id = userIdOf(user);
+    const waiting = this.#generations.get(id);
+    if (waiting !== undefined) waiting.generation += 1;
     for (const issue of this.#inFlight.get(id) ?? []) issue.dropped = true;
     this.#entries.deletePrefix(`${id}\n`);
     await this.#shared?.forgetUser(id);
@@ -137,8 +145,22 @@ export class TokenCache {
 
   /** Drops every token, and keeps none being issued right now. */
   clear(): void {
+    for (const user of this.#generations.values()) user.generation += 1;
     for (const issues of this.#inFlight.values()) for (const issue of issues) issue.dropped = true;
     this.#entries.clear();
+  }
+
+  /** Runs a flight of the user's, counted so that its generation is kept while one is in flight. */
+  async #tracked(id: string, fetch: () => Promise<CommunicationAccessToken>): Promise<CommunicationAccessToken> {
+    const user = this.#generations.get(id) ?? { generation: 0, flights: 0 };
+    this.#generations.set(id, user);
+    user.flights += 1;
+    try {
+      return await fetch();
+    } finally {
+      user.flights -= 1;
+      if (user.flights === 0) this.#generations.delete(id);
+    }
   }
 
   /** A cached token with enough validity left, marked as recently used. */

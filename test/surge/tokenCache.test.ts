@@ -61,6 +61,31 @@ describe("TokenCache", () => {
     expect(issuer.issued).toStrictEqual(["8:acs:a chat", "8:acs:b chat", "8:acs:c chat", "8:acs:b chat"]);
   });
 
+  it("a login after forget() does not join an issue that began before it", async () => {
+    let issued = 0;
+    const slow: TokenIssuer = {
+      async getToken() {
+        const token = `token-${(issued += 1)}`;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return { token, expiresOn: new Date(Date.now() + 24 * HOUR) };
+      },
+    };
+    const cache = new TokenCache(slow);
+    const before = cache.getToken("8:acs:a", ["chat"]);
+    const joined = cache.getToken("8:acs:a", ["chat"]); // before the drop: shares the issue
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await cache.forget("8:acs:a");
+    const after = await cache.getToken("8:acs:a", ["chat"]);
+    expect([(await before).token, (await joined).token, after.token, issued, cache.size]).toStrictEqual([
+      "token-1",
+      "token-1",
+      "token-2",
+      2,
+      1,
+    ]);
+    expect((await cache.getToken("8:acs:a", ["chat"])).token).toBe("token-2");
+  });
+
   it("never shows a token through JSON.stringify or util.inspect", async () => {
     const cache = new TokenCache(fakeIssuer(24 * HOUR));
     await cache.getToken("8:acs:a", ["chat"]);
