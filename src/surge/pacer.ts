@@ -20,6 +20,7 @@
  */
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { abortError } from "../abort.js";
+import { logger } from "../logger.js";
 import { limitedOperationOf, type LimitedOperation, type RateLimits } from "../rateLimits.js";
 import { delay, retryAfterMs } from "../retryPolicy.js";
 import type { SurgeStore } from "./surgeStore.js";
@@ -58,14 +59,27 @@ export function pacedHttpClient(inner: HttpClient, options: PacerOptions): HttpC
       const send = new PacedSend(inner, options, request, operation, `${url.host} ${operation}`);
       if ((operation !== "revoke" && operation !== "delete") || options.forgetUser === undefined) return send.run();
       const userId = decodeURIComponent(url.pathname.split("/")[2]!);
-      await options.forgetUser(userId);
+      const forget = options.forgetUser;
+      await forgetting(forget, userId);
       try {
         return await send.run();
       } finally {
-        await options.forgetUser(userId);
+        await forgetting(forget, userId);
       }
     },
   };
+}
+
+/**
+ * Drops the user's tokens; a failure (a store's bug: an unreachable store remembers the drop) is
+ * said in the log and does not stop the revoke or delete from being sent.
+ */
+async function forgetting(forgetUser: (userId: string) => Promise<void>, userId: string): Promise<void> {
+  try {
+    await forgetUser(userId);
+  } catch (error) {
+    logger.warning(`acs-identity/surge: dropping a user's cached tokens failed (${(error as Error).name}); the request is sent anyway.`);
+  }
 }
 
 /** One attempt of the client's pipeline, paced. */
@@ -76,6 +90,8 @@ class PacedSend {
   /** How long this send may wait for its turn, and what set that. */
   readonly #allowedMs: number;
   readonly #allowedBy: "timeout" | "maxWaitMs";
+  /** Whether an attempt of this send went to the service (and was answered 429). */
+  #sent = false;
 
   constructor(
     readonly inner: HttpClient,
@@ -97,6 +113,7 @@ class PacedSend {
       await this.#waitForBudget();
       const response = await this.#send();
       if (response.status !== 429) return response;
+      this.#sent = true;
       // The service names the wait; without one, a second, the shortest Retry-After it could name.
       await this.options.store.hold(this.key, retryAfterMs(response) ?? 1000);
     }
@@ -136,6 +153,7 @@ class PacedSend {
 
   #checkInTime(waitMs: number, by: "service" | "budget"): void {
     if (this.request.abortSignal?.aborted) throw abortError();
-    if (waitMs > this.#left()) throw new ThrottledError(this.operation, by, waitMs, this.#allowedMs, this.#allowedBy);
+    const left = this.#left();
+    if (waitMs > left) throw new ThrottledError(this.operation, by, waitMs, this.#allowedMs, this.#allowedBy, left, this.#sent);
   }
 }

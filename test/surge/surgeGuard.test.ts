@@ -67,17 +67,20 @@ describe("SurgeGuard pacing against an emulator with limits", () => {
       .catch((e: unknown) => e)) as ThrottledError;
     expect(Date.now() - started).toBeLessThan(2000); // at once, not after the 10 s the budget needs
     expect(error).toBeInstanceOf(ThrottledError);
-    expect([error.name, error.statusCode, error.operation, error.by, error.allowedMs]).toStrictEqual([
+    expect([error.name, error.statusCode, error.operation, error.by, error.allowedMs, error.sent]).toStrictEqual([
       "ThrottledError",
       429,
       "issue",
       "budget",
       500,
+      false,
     ]);
+    expect(error.leftMs).toBeLessThanOrEqual(500);
+    expect(error.leftMs).toBeGreaterThan(300);
     expect(error.retryAfterMs).toBeGreaterThan(10_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(10_250);
     expect(error.message).toBe(
-      `Throttled: the client's issue budget (rateLimits) has no room for ${(error.retryAfterMs / 1000).toFixed(1)} s, longer than this call may wait (0.5 s, its timeout). Nothing was sent. Try again later, or allow a longer timeout.`,
+      `Throttled: the client's issue budget (rateLimits) has no room for ${(error.retryAfterMs / 1000).toFixed(1)} s, longer than this call may still wait (${(error.leftMs / 1000).toFixed(1)} s left of its timeout of 0.5 s). Nothing was sent. Try again later, or allow a longer timeout.`,
     );
     expect(wire.sent).toBe(1);
   });
@@ -86,11 +89,15 @@ describe("SurgeGuard pacing against an emulator with limits", () => {
     const { client, wire, user } = await setUp("issue=1/10s", { maxWaitMs: 2000 });
     await client.issueToken(user, ["chat"]);
     const error = (await client.issueToken(user, ["chat"]).catch((e: unknown) => e)) as ThrottledError;
-    expect([error.by, error.allowedMs, wire.sent, wire.throttled]).toStrictEqual(["service", 2000, 2, 1]);
+    expect([error.by, error.allowedMs, error.sent, wire.sent, wire.throttled]).toStrictEqual(["service", 2000, true, 2, 1]);
+    expect(error.leftMs).toBeLessThan(2000); // the 429's round trip used some of it
+    expect(error.leftMs).toBeGreaterThan(1000);
     expect(error.message).toBe(
-      "Throttled: the service answered 429 to issue requests and asked to wait 10.0 s, longer than this call may wait (2.0 s, its maxWaitMs). Try again later, or allow a longer maxWaitMs.",
+      `Throttled: the service answered 429 to issue requests and asked to wait 10.0 s, longer than this call may still wait (${(error.leftMs / 1000).toFixed(1)} s left of its maxWaitMs of 2.0 s). An attempt was sent and answered 429. Try again later, or allow a longer maxWaitMs.`,
     );
-    await expect(client.issueToken(user, ["chat"])).rejects.toThrow(ThrottledError);
+    const later = (await client.issueToken(user, ["chat"]).catch((e: unknown) => e)) as ThrottledError;
+    expect([later.name, later.sent]).toStrictEqual(["ThrottledError", false]);
+    expect(later.message).toMatch(/ \(2\.0 s left of its maxWaitMs of 2\.0 s\)\. Nothing was sent\. Try again later/);
     expect(wire.sent).toBe(2);
     // Other operations are not held.
     await client.createUser();
