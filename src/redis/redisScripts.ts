@@ -43,29 +43,67 @@ return 1
 `;
 
 /**
- * Keeps a token unless the user's tokens were dropped since the issue began.
- * KEYS: the token, the user's index of tokens, the user's drop count.
- * ARGV: the sealed token, its time to live (ms), the drop count when the issue began.
+ * Keeps a token unless the user's tokens, or every token under the prefix, were dropped since the
+ * issue began. The token is stored as `<epoch>.<sealed>`: one kept under an older epoch is dropped.
+ * KEYS: the token, the user's index of tokens, the user's drop count, the prefix's epoch.
+ * ARGV: the sealed token, its time to live (ms), the drop count and the epoch when the issue began.
  * Returns 1 when kept.
  */
 export const KEEP_TOKEN = `
 if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[3] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if (redis.call('GET', KEYS[4]) or '0') ~= ARGV[4] then return 0 end
+redis.call('SET', KEYS[1], ARGV[4] .. '.' .. ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], KEYS[1])
 if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return 1
 `;
 
 /**
- * Drops every token of a user and counts the drop, so that an issue in flight keeps nothing.
- * KEYS: the user's index of tokens, the user's drop count. ARGV: how long to remember the count (ms).
+ * The sealed token, unless it was kept under an older epoch than the prefix's (then it is deleted).
+ * KEYS: the token, the prefix's epoch. Returns the sealed token or false.
  */
-export const FORGET_USER = `
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', key) end
-redis.call('DEL', KEYS[1])
+export const KEPT_TOKEN = `
+local stored = redis.call('GET', KEYS[1])
+if not stored then return false end
+local dot = string.find(stored, '.', 1, true)
+if not dot or string.sub(stored, 1, dot - 1) ~= (redis.call('GET', KEYS[2]) or '0') then
+  redis.call('DEL', KEYS[1])
+  return false
+end
+return string.sub(stored, dot + 1)
+`;
+
+/**
+ * What an issue remembers when it begins: the user's drop count and the prefix's epoch.
+ * KEYS: the user's drop count, the prefix's epoch. Returns `{ drops, epoch }`.
+ */
+export const ISSUE_START = `
+return { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0' }
+`;
+
+/**
+ * Drops every token of each user and counts the drop, so that an issue in flight keeps nothing.
+ * KEYS: per user, its index of tokens then its drop count. ARGV: how long to remember the count (ms).
+ */
+export const FORGET_USERS = `
+for i = 1, #KEYS, 2 do
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('PEXPIRE', KEYS[i + 1], ARGV[1])
+  for _, key in ipairs(redis.call('SMEMBERS', KEYS[i])) do redis.call('DEL', key) end
+  redis.call('DEL', KEYS[i])
+end
 return 1
+`;
+
+/** Drops every token under the prefix at once: tokens kept under an older epoch are not read. KEYS: the epoch. */
+export const DROP_ALL = `
+return redis.call('INCR', KEYS[1])
+`;
+
+/** Extends a lock by ARGV[2] ms if ARGV[1] still owns it. KEYS: the lock. Returns 1 when extended. */
+export const RENEW_LOCK = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 `;
 
 /** Releases a lock if this owner still holds it, and announces the token. KEYS: the lock. ARGV: owner, channel, token key. */

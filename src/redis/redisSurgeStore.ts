@@ -6,7 +6,10 @@
  *
  * When Redis does not answer (within `commandTimeoutMs`), the store says so in the log and serves
  * from this instance's memory (the budget divided by `instances`), trying Redis again every
- * `recheckMs`; logins go on. Revokes and deletes made meanwhile are applied to Redis once it answers.
+ * `recheckMs`; logins go on. Redis answering with an error (`READONLY` during a failover, `LOADING`,
+ * `OOM`, `BUSY`, ...) counts as not answering. Revokes and deletes made meanwhile are remembered and
+ * applied to Redis in the background (every `recheckMs`, and once more by `close()`), many users per
+ * script; past {@link MAX_PENDING_FORGETS} of them, every token under the prefix is dropped instead.
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -14,7 +17,7 @@ import { logger } from "../logger.js";
 import type { CommunicationAccessToken } from "../models.js";
 import type { RateLimit } from "../rateLimits.js";
 import { MemorySurgeStore, type Reservation, type SharedTokenStore, type SurgeStore } from "../surge/surgeStore.js";
-import { FORGET_USER, HOLD, KEEP_TOKEN, RESERVE, UNLOCK } from "./redisScripts.js";
+import { DROP_ALL, FORGET_USERS, HOLD, ISSUE_START, KEEP_TOKEN, KEPT_TOKEN, RENEW_LOCK, RESERVE, UNLOCK } from "./redisScripts.js";
 import { encryptionKeyOf, openToken, sealToken } from "./tokenCipher.js";
 
 /** Options of {@link RedisSurgeStore}. */
@@ -39,14 +42,25 @@ export interface RedisSurgeStoreOptions {
   recheckMs?: number;
 }
 
-/** How long a token issue may hold the lock that makes other instances wait for it, in milliseconds. */
-const ISSUE_LOCK_MS = 90_000;
+/**
+ * How long the lock of a token issue (that makes other instances wait for it) lasts unless its owner
+ * renews it, in milliseconds: the owner renews it every third of that while the issue runs, so a
+ * lock whose owner died is free again within this time.
+ */
+export const ISSUE_LOCK_MS = 15_000;
+/** How long an instance waits for another one's issue before issuing itself, in milliseconds. */
+export const LOCK_WAIT_MS = 15_000;
 /** How long a waiting instance waits for the announcement of a token before looking itself, in milliseconds. */
 const ANNOUNCEMENT_WAIT_MS = 1_000;
 /** How long a user's drop count is remembered: longer than any issue can take. */
 const DROP_COUNT_MS = 24 * 3_600_000;
-/** The most revokes and deletes remembered while Redis is unreachable, to apply once it answers. */
-const MAX_PENDING_FORGETS = 10_000;
+/**
+ * The most revokes and deletes remembered while Redis is unreachable, to apply once it answers; past
+ * it, every token under the prefix is dropped then instead.
+ */
+export const MAX_PENDING_FORGETS = 10_000;
+/** How many users' tokens one script drops when remembered revokes are applied. */
+const FORGETS_PER_SCRIPT = 500;
 
 /** Redis did not answer: the store serves from memory instead. */
 class Unreachable extends Error {}
@@ -73,12 +87,21 @@ export class RedisSurgeStore implements SurgeStore {
   readonly #local = new MemorySurgeStore();
   /** Until when Redis counts as unreachable (0: it answers). */
   #downUntil = 0;
+  /** Users whose tokens were dropped while Redis was unreachable, to drop there too. */
   readonly #pendingForgets = new Set<string>();
+  /** More revokes than {@link MAX_PENDING_FORGETS} were remembered: every token under the prefix is to be dropped. */
+  #dropAll = false;
+  /** Locks whose release failed, by name, with their owner: released later. */
+  readonly #pendingUnlocks = new Map<string, { owner: string; token: string }>();
+  /** The background application of the pending drops and releases, while it runs, and its next time. */
+  #applying: Promise<void> | undefined;
+  #applyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Who waits for the announcement of which token, and the connection that hears them. */
   readonly #waiters = new Map<string, Set<() => void>>();
   #subscriber: Redis | undefined;
-  /** The application of the pending revokes and deletes after an outage, while it runs. */
-  #recovering: Promise<void> | undefined;
+  #closed = false;
+  /** Whether a token that did not decrypt was said in the log. */
+  #toldUndecryptable = false;
 
   /**
    * @param options - `redis`, `encryptionKey` (required), `prefix`, `instances`, `commandTimeoutMs`, `recheckMs`.
@@ -124,16 +147,23 @@ export class RedisSurgeStore implements SurgeStore {
   /** How long sends on `key` are still held, in milliseconds; see {@link SurgeStore.heldFor}. */
   async heldFor(key: string): Promise<number> {
     return this.#orLocal(
-      async () => Math.max(0, await this.#command(() => this.#redis.pttl(`${this.#prefix}{hold:${key}}`))),
+      async () => Math.max(0, await this.#timed(() => this.#redis.pttl(`${this.#prefix}{hold:${key}}`))),
       () => this.#local.heldFor(key),
     );
   }
 
-  /** Stops listening for other instances' tokens (the `redis` client given stays open). */
+  /**
+   * Applies, once more, the revokes and deletes made while Redis was unreachable, and stops
+   * listening for other instances' tokens, for good: call it before the app exits, or the
+   * listening connection keeps the process alive. The `redis` client given stays open (quit it
+   * yourself); when it ends, the store stops listening by itself.
+   */
   async close(): Promise<void> {
-    const subscriber = this.#subscriber;
-    this.#subscriber = undefined;
-    subscriber?.disconnect();
+    this.#closed = true;
+    clearTimeout(this.#applyTimer);
+    this.#applyTimer = undefined;
+    this.#stopListening();
+    await this.#applyPending().catch(() => undefined);
   }
 
   async #fetchToken(
@@ -145,13 +175,19 @@ export class RedisSurgeStore implements SurgeStore {
     if (!this.reachable) return undefined;
     const names = this.#tokenNames(key, userId);
     try {
+      // A drop this instance still owes Redis: Redis may hold a token it dropped.
+      if (this.#dropAll || this.#pendingForgets.has(userId)) await this.#applyPending();
+      if (this.#dropAll || this.#pendingForgets.has(userId)) return undefined;
+      this.#listen();
+      const giveUpAt = Date.now() + LOCK_WAIT_MS;
       for (;;) {
         const kept = await this.#keptToken(names.token, minValidityMs);
         if (kept !== undefined) return kept;
+        if (Date.now() >= giveUpAt) return await this.#issueAndKeep(names, undefined, minValidityMs, issue);
         const owner = randomUUID();
-        const locked = await this.#command(() => this.#redis.set(names.lock, owner, "PX", ISSUE_LOCK_MS, "NX"));
+        const locked = await this.#timed(() => this.#redis.set(names.lock, owner, "PX", ISSUE_LOCK_MS, "NX"));
         if (locked === "OK") return await this.#issueAndKeep(names, owner, minValidityMs, issue);
-        await this.#announcement(names.token);
+        await this.#announcement(names.token, minValidityMs);
       }
     } catch (error) {
       if (error instanceof Unreachable) return undefined;
@@ -159,55 +195,141 @@ export class RedisSurgeStore implements SurgeStore {
     }
   }
 
-  /** Issues under the lock (unless a token arrived meanwhile), keeps the token, and announces it. */
+  /**
+   * Issues under the lock (unless a token arrived meanwhile), keeps the token, and announces it.
+   * The lock is renewed while the issue runs; `owner` undefined: issuing without it, after waiting too long.
+   */
   async #issueAndKeep(
     names: TokenNames,
-    owner: string,
+    owner: string | undefined,
     minValidityMs: number,
     issue: () => Promise<CommunicationAccessToken>,
   ): Promise<CommunicationAccessToken> {
     let token: CommunicationAccessToken | undefined;
+    const renewal =
+      owner === undefined
+        ? undefined
+        : setInterval(() => {
+            this.#eval(RENEW_LOCK, [names.lock], [owner, ISSUE_LOCK_MS]).catch(() => undefined);
+          }, ISSUE_LOCK_MS / 3);
+    renewal?.unref?.();
     try {
       token = await this.#keptToken(names.token, minValidityMs);
       if (token !== undefined) return token;
-      const drops = (await this.#command(() => this.#redis.get(names.drops))) ?? "0";
+      const [drops, epoch] = (await this.#eval(ISSUE_START, [names.drops, this.#epochName()], [])) as [string, string];
       token = await issue();
       const ttl = token.expiresOn.getTime() - Date.now();
-      if (ttl > 0)
-        await this.#eval(KEEP_TOKEN, [names.token, names.index, names.drops], [sealToken(this.#key, names.token, token), ttl, drops]);
+      if (ttl > 0) {
+        const sealed = sealToken(this.#key, names.token, token);
+        await this.#eval(KEEP_TOKEN, [names.token, names.index, names.drops, this.#epochName()], [sealed, ttl, drops, epoch]);
+      }
       return token;
     } catch (error) {
       // Redis went away after the issue: the caller still gets the token.
       if (error instanceof Unreachable && token !== undefined) return token;
       throw error;
     } finally {
-      await this.#eval(UNLOCK, [names.lock], [owner, this.#channel(), names.token]).catch(() => undefined);
+      clearInterval(renewal);
+      if (owner !== undefined) await this.#unlock(names.lock, owner, names.token);
+    }
+  }
+
+  /** Releases the lock and announces the token; when Redis does not answer, again later. */
+  async #unlock(lock: string, owner: string, token: string): Promise<void> {
+    try {
+      await this.#eval(UNLOCK, [lock], [owner, this.#channel(), token]);
+      this.#pendingUnlocks.delete(lock);
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+      this.#pendingUnlocks.set(lock, { owner, token });
+      this.#applyLater();
     }
   }
 
   async #keptToken(name: string, minValidityMs: number): Promise<CommunicationAccessToken | undefined> {
-    const stored = await this.#command(() => this.#redis.get(name));
-    const token = stored === null ? undefined : openToken(this.#key, name, stored);
+    const stored = (await this.#eval(KEPT_TOKEN, [name, this.#epochName()], [])) as string | null;
+    if (stored === null) return undefined;
+    const token = openToken(this.#key, name, stored);
+    if (token === undefined && !this.#toldUndecryptable) {
+      this.#toldUndecryptable = true;
+      logger.warning(
+        "acs-identity/redis: a token kept in Redis does not decrypt with this encryptionKey (another key, or altered); " +
+          "it counts as missing and is issued again. Give every instance that shares the prefix the same key.",
+      );
+    }
     return token !== undefined && token.expiresOn.getTime() - Date.now() >= minValidityMs ? token : undefined;
   }
 
   async #forgetUser(userId: string): Promise<void> {
-    if (!this.reachable) {
-      if (this.#pendingForgets.size < MAX_PENDING_FORGETS) this.#pendingForgets.add(userId);
-      return;
+    if (this.reachable) {
+      try {
+        await this.#forgetUsers([userId]);
+        return;
+      } catch (error) {
+        if (!(error instanceof Unreachable)) throw error;
+      }
     }
-    try {
-      const names = this.#tokenNames("", userId);
-      await this.#eval(FORGET_USER, [names.index, names.drops], [DROP_COUNT_MS]);
-    } catch (error) {
-      if (!(error instanceof Unreachable)) throw error;
-      this.#pendingForgets.add(userId);
+    if (this.#pendingForgets.size < MAX_PENDING_FORGETS) this.#pendingForgets.add(userId);
+    else {
+      this.#dropAll = true;
+      this.#pendingForgets.clear();
     }
+    this.#applyLater();
   }
 
-  /** Resolves when another instance announces the token, or after {@link ANNOUNCEMENT_WAIT_MS}. */
-  async #announcement(name: string): Promise<void> {
-    this.#listen();
+  /** Drops the tokens of these users in Redis, in one script. */
+  async #forgetUsers(userIds: string[]): Promise<void> {
+    const keys = userIds.flatMap((userId) => {
+      const names = this.#tokenNames("", userId);
+      return [names.index, names.drops];
+    });
+    await this.#eval(FORGET_USERS, keys, [DROP_COUNT_MS]);
+  }
+
+  /** Applies the pending drops and releases in {@link RedisSurgeStore.recheckMs}, unless already due. */
+  #applyLater(): void {
+    if (this.#applyTimer !== undefined || this.#closed) return;
+    this.#applyTimer = setTimeout(() => {
+      this.#applyTimer = undefined;
+      this.#applyPending().catch(() => undefined);
+    }, this.#recheckMs);
+    this.#applyTimer.unref?.();
+  }
+
+  /** Applies the pending drops and releases now (one run at a time); what Redis does not take waits for the next run. */
+  async #applyPending(): Promise<void> {
+    this.#applying ??= this.#applyAll().finally(() => (this.#applying = undefined));
+    await this.#applying;
+  }
+
+  async #applyAll(): Promise<void> {
+    try {
+      if (this.#dropAll) {
+        await this.#eval(DROP_ALL, [this.#epochName()], []);
+        this.#dropAll = false;
+      }
+      while (this.#pendingForgets.size > 0) {
+        const batch = [...this.#pendingForgets].slice(0, FORGETS_PER_SCRIPT);
+        for (const userId of batch) this.#pendingForgets.delete(userId);
+        try {
+          await this.#forgetUsers(batch);
+        } catch (error) {
+          for (const userId of batch) this.#pendingForgets.add(userId);
+          throw error;
+        }
+      }
+      for (const [lock, { owner, token }] of [...this.#pendingUnlocks]) await this.#unlock(lock, owner, token);
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+    }
+    if (this.#dropAll || this.#pendingForgets.size > 0 || this.#pendingUnlocks.size > 0) this.#applyLater();
+  }
+
+  /**
+   * Resolves when another instance announces the token, when it is found kept (it may have been
+   * announced before this waiter listened), or after {@link ANNOUNCEMENT_WAIT_MS}.
+   */
+  async #announcement(name: string, minValidityMs: number): Promise<void> {
     await new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(name) ?? new Set();
       this.#waiters.set(name, waiters);
@@ -219,12 +341,13 @@ export class RedisSurgeStore implements SurgeStore {
       };
       const timer = setTimeout(done, ANNOUNCEMENT_WAIT_MS);
       waiters.add(done);
+      this.#keptToken(name, minValidityMs).then((kept) => kept !== undefined && done(), done);
     });
   }
 
-  /** Subscribes, once, to the announcements of kept tokens on a second connection. */
+  /** Subscribes, once (never after `close()`), to the announcements of kept tokens on a second connection. */
   #listen(): void {
-    if (this.#subscriber !== undefined) return;
+    if (this.#subscriber !== undefined || this.#closed) return;
     const subscriber = this.#redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
     this.#subscriber = subscriber;
     subscriber.on("error", () => undefined); // Waiters look for themselves after ANNOUNCEMENT_WAIT_MS.
@@ -232,10 +355,26 @@ export class RedisSurgeStore implements SurgeStore {
       for (const done of [...(this.#waiters.get(name) ?? [])]) done();
     });
     subscriber.subscribe(this.#channel()).catch(() => undefined);
+    this.#redis.once("end", this.#onClientEnd);
+  }
+
+  /** The app's client ended (it was quit): the listening connection must not keep the process alive. */
+  readonly #onClientEnd = (): void => this.#stopListening();
+
+  #stopListening(): void {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#redis.off("end", this.#onClientEnd);
+    subscriber?.disconnect();
   }
 
   #channel(): string {
     return `${this.#prefix}tokens-kept`;
+  }
+
+  /** The prefix's epoch: tokens kept under an older one were dropped all at once. */
+  #epochName(): string {
+    return `${this.#prefix}tokens-epoch`;
   }
 
   #tokenNames(key: string, userId: string): TokenNames {
@@ -255,33 +394,14 @@ export class RedisSurgeStore implements SurgeStore {
   }
 
   async #eval(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return this.#command(() => this.#redis.eval(script, keys.length, ...keys, ...args));
+    return this.#timed(() => this.#redis.eval(script, keys.length, ...keys, ...args));
   }
 
   /**
-   * One command. After an outage, the revokes and deletes made meanwhile are applied first, so that
-   * no instance reads a token they dropped; the first answer is said in the log.
-   */
-  async #command<T>(run: () => Promise<T>): Promise<T> {
-    if (this.#downUntil !== 0) await (this.#recovering ??= this.#recover().finally(() => (this.#recovering = undefined)));
-    return this.#timed(run);
-  }
-
-  async #recover(): Promise<void> {
-    for (const userId of [...this.#pendingForgets]) {
-      const names = this.#tokenNames("", userId);
-      await this.#timed(() => this.#redis.eval(FORGET_USER, 2, names.index, names.drops, DROP_COUNT_MS));
-      this.#pendingForgets.delete(userId);
-    }
-    if (this.#downUntil === 0) return;
-    await this.#timed(() => this.#redis.ping());
-    this.#downUntil = 0;
-    logger.warning("acs-identity/redis: Redis answers again; pacing and token reuse are shared again.");
-  }
-
-  /**
-   * Runs a command with a time limit. A failure or timeout marks Redis unreachable (said once in
-   * the log) and throws {@link Unreachable}; an error Redis answered is thrown as it is.
+   * Runs a command with a time limit. No answer, a timeout or an error answer other than a script's
+   * marks Redis unreachable (said once in the log, by the error's code only) and throws
+   * {@link Unreachable}; the first answer after that is said in the log too, and the revokes made
+   * meanwhile are then applied in the background.
    */
   async #timed<T>(run: () => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -289,12 +409,18 @@ export class RedisSurgeStore implements SurgeStore {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)), this.#commandTimeoutMs);
     });
     try {
-      return await Promise.race([run(), timeout]);
+      const answer = await Promise.race([run(), timeout]);
+      if (this.#downUntil !== 0) {
+        this.#downUntil = 0;
+        logger.warning("acs-identity/redis: Redis answers again; pacing and token reuse are shared again.");
+        if (this.#dropAll || this.#pendingForgets.size > 0 || this.#pendingUnlocks.size > 0) void this.#applyPending().catch(() => undefined);
+      }
+      return answer;
     } catch (error) {
-      if (isRedisReplyError(error)) throw error;
+      if (isScriptError(error)) throw error;
       if (this.#downUntil === 0) {
         logger.warning(
-          `acs-identity/redis: Redis is unreachable (${(error as Error).message}); pacing and token reuse use this instance's memory ` +
+          `acs-identity/redis: Redis is unreachable (${whyUnreachable(error)}); pacing and token reuse use this instance's memory ` +
             `(${this.#instances === 1 ? "the whole" : `1/${this.#instances} of the`} budget) until it answers again.`,
         );
       }
@@ -313,9 +439,20 @@ interface TokenNames {
   drops: string;
 }
 
-/** An error Redis answered (a bad script, a wrong type), as opposed to no answer. */
-function isRedisReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === "ReplyError";
+/** Codes of answers that say Redis cannot serve now (a failover, a restart, memory, a long script). */
+const TRANSIENT_CODES = /^(READONLY|LOADING|OOM|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
+
+/** An error of a script of this store (a bug to surface), as opposed to Redis not serving. */
+function isScriptError(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
+  const text = error.message.replace(/^ERR Error running script[^:]*: @user_script:\d+: /, "");
+  return !TRANSIENT_CODES.test(text) && /^(ERR|NOSCRIPT)\b/.test(text) && /script/i.test(text);
+}
+
+/** Why Redis counts as unreachable, for the log: an answer's code only (never its text, which may quote a key). */
+function whyUnreachable(error: unknown): string {
+  if (error instanceof Error && error.name === "ReplyError") return `it answered ${/^[A-Z]+/.exec(error.message)?.[0] ?? "an error"}`;
+  return (error as Error).message;
 }
 
 function positive(name: string, value: number, integer: boolean): number {

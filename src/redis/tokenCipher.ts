@@ -6,6 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { CommunicationAccessToken } from "../models.js";
+import { isBase64Key, KEY_CHARACTERS } from "../signing.js";
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -19,9 +20,13 @@ export const ENCRYPTION_KEY_BYTES = 32;
  * @throws TypeError or RangeError that say what the key must be (never showing it).
  */
 export function encryptionKeyOf(key: Uint8Array | string): Buffer {
+  if (typeof key !== "string" && !(key instanceof Uint8Array)) {
+    throw new TypeError(`encryptionKey must be a Uint8Array or a base64 string; it is ${key === null ? "null" : typeof key}.`);
+  }
+  if (typeof key === "string" && !isBase64Key(key)) {
+    throw new TypeError(`encryptionKey must be the base64 of ${ENCRYPTION_KEY_BYTES} bytes, only ${KEY_CHARACTERS}.`);
+  }
   const bytes = typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
-  if (typeof key !== "string" && !(key instanceof Uint8Array))
-    throw new TypeError("encryptionKey must be a Uint8Array or a base64 string.");
   if (bytes.length !== ENCRYPTION_KEY_BYTES) {
     throw new RangeError(
       `encryptionKey must be ${ENCRYPTION_KEY_BYTES} bytes (AES-256), e.g. randomBytes(32) or its base64; this one has ${bytes.length}.`,

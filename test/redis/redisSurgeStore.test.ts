@@ -112,7 +112,8 @@ describe("RedisSurgeStore: one token cache for several instances", () => {
 
     const raw = await connect();
     const name = `${prefix}{user:${user.communicationUserId}}:token:${user.communicationUserId}\nchat`;
-    const stored = (await raw.get(name))!;
+    const [epoch, stored] = (await raw.get(name))!.split(".") as [string, string]; // "<epoch>.<sealed>"
+    expect(epoch).toBe("0");
     expect(stored).not.toContain(all[0]!.token.slice(0, 20));
     expect(stored).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(openToken(KEY, name, stored)).toStrictEqual({ token: all[0]!.token, expiresOn: all[0]!.expiresOn });
@@ -155,6 +156,21 @@ describe("RedisSurgeStore: one token cache for several instances", () => {
     const redis = await connect();
     expect(() => new RedisSurgeStore({ redis, encryptionKey: "c2hvcnQ=" })).toThrow(
       new RangeError("encryptionKey must be 32 bytes (AES-256), e.g. randomBytes(32) or its base64; this one has 5."),
+    );
+    expect(() => new RedisSurgeStore({ redis, encryptionKey: undefined as unknown as string })).toThrow(
+      new TypeError("encryptionKey must be a Uint8Array or a base64 string; it is undefined."),
+    );
+    expect(() => new RedisSurgeStore({ redis, encryptionKey: 12345 as unknown as string })).toThrow(
+      new TypeError("encryptionKey must be a Uint8Array or a base64 string; it is number."),
+    );
+    const base64 = randomBytes(32).toString("base64");
+    expect(() => new RedisSurgeStore({ redis, encryptionKey: `${base64.slice(0, 20)}%%%${base64.slice(20)}` })).toThrow(
+      new TypeError(
+        'encryptionKey must be the base64 of 32 bytes, only base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding.',
+      ),
+    );
+    expect(() => new RedisSurgeStore({ redis, encryptionKey: randomBytes(32).toString("hex") })).toThrow(
+      new RangeError("encryptionKey must be 32 bytes (AES-256), e.g. randomBytes(32) or its base64; this one has 48."),
     );
     expect(() => new RedisSurgeStore({ redis: {} as Redis, encryptionKey: KEY })).toThrow(
       new TypeError("redis must be an ioredis client (new Redis(...))."),
