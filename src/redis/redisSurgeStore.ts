@@ -47,9 +47,9 @@ export interface RedisSurgeStoreOptions {
  * renews it, in milliseconds: the owner renews it every third of that while the issue runs, so a
  * lock whose owner died is free again within this time.
  */
-export const ISSUE_LOCK_MS = 15_000;
+export const ISSUE_LOCK_MS = 10_000;
 /** How long an instance waits for another one's issue before issuing itself, in milliseconds. */
-export const LOCK_WAIT_MS = 15_000;
+export const LOCK_WAIT_MS = 10_000;
 /** How long a waiting instance waits for the announcement of a token before looking itself, in milliseconds. */
 const ANNOUNCEMENT_WAIT_MS = 1_000;
 /** How long a user's drop count is remembered: longer than any issue can take. */

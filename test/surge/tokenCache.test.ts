@@ -1,10 +1,11 @@
 import { inspect } from "node:util";
 import type { HttpClient } from "@azure/core-rest-pipeline";
+import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";
 import { createNodeHttpClient } from "../../src/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { SurgeGuard, TokenCache, type TokenIssuer } from "../../src/surge/index.js";
+import { MemorySurgeStore, SurgeGuard, TokenCache, type TokenIssuer } from "../../src/surge/index.js";
 
 /** Issues numbered tokens that expire `lifetimeMs` from now, and counts the issues. */
 function fakeIssuer(lifetimeMs: number): TokenIssuer & { issued: string[] } {
@@ -164,5 +165,46 @@ describe("TokenCache through a SurgeGuard, against the emulator", () => {
     await client.deleteUser(user);
     expect(tokens.size).toBe(0);
     expect(wire.issues).toBe(4);
+  });
+
+  it("sends a revoke even when dropping the cached tokens fails, and says so in the log without the user", async () => {
+    emulator = await startEmulator();
+    const inner = createNodeHttpClient();
+    const sent: string[] = [];
+    const wire = {
+      async sendRequest(request: Parameters<HttpClient["sendRequest"]>[0]) {
+        sent.push(new URL(request.url).pathname.split("/").pop()!);
+        return inner.sendRequest(request);
+      },
+    };
+    const store = new MemorySurgeStore();
+    const failing = Object.assign(store, {
+      tokens: {
+        fetch: async () => undefined,
+        forgetUser: async () => {
+          throw new Error("the store's script failed");
+        },
+      },
+    });
+    const guard = new SurgeGuard({ store: failing });
+    const client = new CommunicationIdentityClient(emulator.connectionString, { httpClient: guard.httpClient(wire) });
+    const tokens = guard.tokenCache(client);
+    const user = await client.createUser();
+    await tokens.getToken(user, ["chat"]);
+    const lines: string[] = [];
+    const previousLog = AzureLogger.log;
+    const previousLevel = getLogLevel();
+    setLogLevel("warning");
+    AzureLogger.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    try {
+      await client.revokeTokens(user);
+    } finally {
+      AzureLogger.log = previousLog;
+      setLogLevel(previousLevel);
+    }
+    expect(sent.filter((name) => name === ":revokeAccessTokens")).toHaveLength(1);
+    expect(tokens.size).toBe(0);
+    const said = "azure:acs-identity:warning acs-identity/surge: dropping a user's cached tokens failed (Error); the request is sent anyway.";
+    expect(lines).toStrictEqual([said, said]);
   });
 });
