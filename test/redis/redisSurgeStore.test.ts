@@ -250,4 +250,147 @@ describe("RedisSurgeStore when Redis is unreachable", () => {
     expect(wire.issues).toBe(3);
     expect(lines.filter((line) => line === recovery)).toHaveLength(1);
   });
+
+  it("counts an error answer (READONLY during a failover) as unreachable: logins and revokes go on, and the revoke is applied once Redis takes writes", async () => {
+    emulator = await startEmulator();
+    const a = await instance({ storeOptions: { instances: 2, commandTimeoutMs: 200, recheckMs: 300 } });
+    const [user, other] = [await a.client.createUser(), await a.client.createUser()];
+    resetWire();
+    const kept = await a.tokens.getToken(user, ["chat"]);
+    const raw = await connect();
+    await raw.call("REPLICAOF", "127.0.0.1", "1"); // a replica of nothing: writes are refused with READONLY
+    try {
+      const during = await a.tokens.getToken(other, ["chat"]);
+      await a.client.revokeTokens(user);
+      expect(wire.issues).toBe(2);
+      expect(lines.filter((line) => line.includes("unreachable"))).toStrictEqual([
+        "azure:acs-identity:warning acs-identity/redis: Redis is unreachable (it answered READONLY); pacing and token reuse use this instance's memory (1/2 of the budget) until it answers again.",
+      ]);
+      expect(lines.join("\n")).not.toContain(during.token);
+    } finally {
+      await raw.call("REPLICAOF", "NO", "ONE");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await raw.get(`${prefix}{user:${user.communicationUserId}}:drops`)).toBe("1");
+    expect((await a.tokens.getToken(user, ["chat"])).token).not.toBe(kept.token);
+    expect(lines.filter((line) => line === recovery)).toHaveLength(1);
+    expect(lines.join("\n")).not.toContain(kept.token);
+  });
+
+  it("counts OOM as unreachable too: a login goes on", async () => {
+    emulator = await startEmulator();
+    const a = await instance({ storeOptions: { instances: 2, commandTimeoutMs: 200, recheckMs: 300 } });
+    const user = await a.client.createUser();
+    const raw = await connect();
+    await raw.config("SET", "maxmemory", "1");
+    try {
+      await a.tokens.getToken(user, ["chat"]);
+    } finally {
+      await raw.config("SET", "maxmemory", "0");
+    }
+    expect(lines.filter((line) => line.includes("unreachable"))).toStrictEqual([
+      "azure:acs-identity:warning acs-identity/redis: Redis is unreachable (it answered OOM); pacing and token reuse use this instance's memory (1/2 of the budget) until it answers again.",
+    ]);
+  });
+
+  /** Cuts every other client's connection (a blip: commands sent meanwhile are lost); ioredis reconnects. */
+  async function blip(raw: Redis): Promise<void> {
+    await raw.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  it("applies a revoke made during an outage in the background, though the instance that made it stays idle", async () => {
+    emulator = await startEmulator();
+    const options = { storeOptions: { commandTimeoutMs: 200, recheckMs: 500 } };
+    const [a, b] = [await instance(options), await instance(options)];
+    const raw = await connect();
+    const issue = async () => ({ token: `token-${Math.random()}`, expiresOn: new Date(Date.now() + 24 * 3_600_000) });
+    const kept = (await b.store.tokens.fetch("chat", "8:acs:u", 60_000, issue))!;
+    await blip(raw);
+    await a.store.tokens.forgetUser("8:acs:u"); // the connection is down: remembered
+    expect(a.store.reachable).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await raw.get(`${prefix}{user:8:acs:u}:drops`)).toBe("1");
+    expect((await b.store.tokens.fetch("chat", "8:acs:u", 60_000, issue))!.token).not.toBe(kept.token);
+  });
+
+  it("close() applies the revokes still pending", async () => {
+    emulator = await startEmulator();
+    const a = await instance({ storeOptions: { commandTimeoutMs: 200, recheckMs: 60_000 } });
+    const raw = await connect();
+    await blip(raw);
+    await a.store.tokens.forgetUser("8:acs:u");
+    await new Promise((resolve) => setTimeout(resolve, 200)); // ioredis reconnects
+    expect(await raw.get(`${prefix}{user:8:acs:u}:drops`)).toBeNull();
+    await a.store.close();
+    expect(await raw.get(`${prefix}{user:8:acs:u}:drops`)).toBe("1");
+  });
+
+  it("applies pending revokes 500 users per script, and past 10,000 drops every token under the prefix", async () => {
+    emulator = await startEmulator();
+    const options = { storeOptions: { commandTimeoutMs: 200, recheckMs: 500 } };
+    const [a, b] = [await instance(options), await instance(options)];
+    const raw = await connect();
+    await blip(raw);
+    for (let i = 0; i < 1_200; i += 1) await a.store.tokens.forgetUser(`8:acs:u${i}`);
+    await raw.config("RESETSTAT");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const evals = /cmdstat_eval:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1];
+    expect(evals).toBe("3"); // 500 + 500 + 200 users
+    expect(await raw.get(`${prefix}{user:8:acs:u1199}:drops`)).toBe("1");
+
+    const issue = async () => ({ token: `token-${Math.random()}`, expiresOn: new Date(Date.now() + 24 * 3_600_000) });
+    const kept = (await b.store.tokens.fetch("chat", "8:acs:kept", 60_000, issue))!;
+    await blip(raw);
+    for (let i = 0; i < 10_001; i += 1) await a.store.tokens.forgetUser(`8:acs:v${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await raw.get(`${prefix}tokens-epoch`)).toBe("1");
+    expect(await raw.get(`${prefix}{user:8:acs:v0}:drops`)).toBeNull(); // dropped with everything, not one by one
+    expect((await b.store.tokens.fetch("chat", "8:acs:kept", 60_000, issue))!.token).not.toBe(kept.token);
+  });
+
+  it("says once, without the key, that a kept token does not decrypt", async () => {
+    emulator = await startEmulator();
+    const other = randomBytes(32).toString("base64");
+    const [a, b] = [await instance(), await instance({ storeOptions: { encryptionKey: other } })];
+    const issue = async () => ({ token: `token-${Math.random()}`, expiresOn: new Date(Date.now() + 24 * 3_600_000) });
+    for (const user of ["8:acs:a", "8:acs:b"]) await a.store.tokens.fetch("chat", user, 60_000, issue);
+    for (const user of ["8:acs:a", "8:acs:b"]) await b.store.tokens.fetch("chat", user, 60_000, issue);
+    expect(lines).toStrictEqual([
+      "azure:acs-identity:warning acs-identity/redis: a token kept in Redis does not decrypt with this encryptionKey (another key, or altered); it counts as missing and is issued again. Give every instance that shares the prefix the same key.",
+    ]);
+    expect(lines.join("\n")).not.toContain(other);
+  });
+});
+
+describe("RedisSurgeStore's issue lock", () => {
+  const issueIn = (ms: number) => async () => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return { token: `token-${ms}`, expiresOn: new Date(Date.now() + 24 * 3_600_000) };
+  };
+
+  it("a lock left by a dead instance holds the others back at most 10 s, then they issue themselves", { timeout: 20_000 }, async () => {
+    emulator = await startEmulator();
+    const a = await instance();
+    const raw = await connect();
+    await raw.set(`${prefix}{user:8:acs:u}:lock:chat`, "a-dead-owner", "PX", 60_000);
+    const started = Date.now();
+    expect(await a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(0))).toMatchObject({ token: "token-0" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+    expect(Date.now() - started).toBeLessThan(12_000);
+  });
+
+  it("the owner renews its 10 s lock while a long issue runs, and releases it after", async () => {
+    emulator = await startEmulator();
+    const a = await instance();
+    const raw = await connect();
+    const lock = `${prefix}{user:8:acs:u}:lock:chat`;
+    const fetched = a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(4_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_900));
+    const ttl = await raw.pttl(lock);
+    expect(ttl).toBeGreaterThan(9_000); // renewed at 3.3 s for 10 s
+    expect(ttl).toBeLessThanOrEqual(10_000);
+    await fetched;
+    expect(await raw.get(lock)).toBeNull();
+  });
 });
