@@ -1,4 +1,11 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { Redis } from "ioredis";
@@ -392,5 +399,60 @@ describe("RedisSurgeStore's issue lock", () => {
     expect(ttl).toBeLessThanOrEqual(10_000);
     await fetched;
     expect(await raw.get(lock)).toBeNull();
+  });
+});
+
+describe("RedisSurgeStore and the process's exit", () => {
+  /** Runs an app that waits for another instance's token (so the store listens), quits its client, maybe closes the store, and ends. */
+  async function exitsBy(close: boolean): Promise<{ code: number | null; ms: number; stdout: string }> {
+    const store = pathToFileURL(fileURLToPath(new URL("../../src/redis/index.ts", import.meta.url))).href;
+    const ioredis = pathToFileURL(createRequire(import.meta.url).resolve("ioredis")).href;
+    const app = `
+      import { Redis } from ${JSON.stringify(ioredis)};
+      import { RedisSurgeStore } from ${JSON.stringify(store)};
+      const redis = new Redis({ port: Number(process.env.REDIS_PORT), host: "127.0.0.1", enableOfflineQueue: false });
+      await new Promise((resolve) => redis.once("ready", resolve));
+      const store = new RedisSurgeStore({ redis, encryptionKey: Buffer.alloc(32, 7), prefix: "exit:" });
+      const issue = async () => ({ token: "t", expiresOn: new Date(Date.now() + 86_400_000) });
+      await redis.set("exit:{user:8:acs:u}:lock:chat", "another-instance", "PX", 300); // so that the store listens
+      await store.tokens.fetch("chat", "8:acs:u", 60_000, issue);
+      await redis.quit();
+      ${close ? "await store.close();" : ""}
+      console.log("done");
+    `;
+    const file = join(await mkdtemp(join(tmpdir(), "surge-exit-")), "app.mts");
+    await writeFile(file, app);
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: { ...process.env, REDIS_PORT: String(server.port) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 8_000);
+    const [code] = (await once(child, "exit")) as [number | null];
+    clearTimeout(timer);
+    return { code, ms: Date.now() - started, stdout };
+  }
+
+  it("an app that quits its client exits by itself, with or without store.close()", { timeout: 20_000 }, async () => {
+    for (const close of [false, true]) {
+      const { code, ms, stdout } = await exitsBy(close);
+      expect({ code, stdout }).toStrictEqual({ code: 0, stdout: "done\n" });
+      expect(ms).toBeLessThan(8_000);
+    }
+  });
+
+  it("close() is for good: the store does not listen again", async () => {
+    emulator = await startEmulator();
+    const a = await instance();
+    const raw = await connect();
+    await a.store.close();
+    const issue = async () => ({ token: "t", expiresOn: new Date(Date.now() + 86_400_000) });
+    await raw.set(`${prefix}{user:8:acs:u}:lock:chat`, "another-instance", "PX", 500);
+    await a.store.tokens.fetch("chat", "8:acs:u", 60_000, issue); // waits for the other instance's lock
+    const channels = (await raw.call("PUBSUB", "NUMSUB", `${prefix}tokens-kept`)) as [string, number];
+    expect(channels).toStrictEqual([`${prefix}tokens-kept`, 0]);
   });
 });
