@@ -24,7 +24,8 @@ import { encryptionKeyOf, openToken, sealToken } from "./tokenCipher.js";
 export interface RedisSurgeStoreOptions {
   /**
    * A connected `ioredis` client. Create it with `enableOfflineQueue: false`, so that commands fail
-   * at once while Redis is down instead of queueing. The store does not close it.
+   * at once while Redis is down instead of queueing. The store does not close it: quit it when
+   * the app stops, after `store.close()`.
    */
   redis: Redis;
   /** The key that seals tokens at rest (AES-256-GCM): 32 bytes, or their base64. Keep it out of Redis. */
@@ -73,6 +74,9 @@ class Unreachable extends Error {}
  * const redis = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false });
  * const store = new RedisSurgeStore({ redis, encryptionKey: process.env.TOKEN_CACHE_KEY!, instances: 4 });
  * const guard = new SurgeGuard({ rateLimits: "service", store });
+ * // When the app stops (the store's listening connection would keep the process alive):
+ * await store.close();
+ * await redis.quit();
  * ```
  */
 export class RedisSurgeStore implements SurgeStore {
@@ -105,7 +109,8 @@ export class RedisSurgeStore implements SurgeStore {
 
   /**
    * @param options - `redis`, `encryptionKey` (required), `prefix`, `instances`, `commandTimeoutMs`, `recheckMs`.
-   * @throws TypeError or RangeError for a missing client, a key that is not 32 bytes, or a count or time out of range.
+   * @throws TypeError for a missing client, or a key that is neither a `Uint8Array` nor a base64
+   * string; RangeError for a key that is not 32 bytes, or a count or time out of range.
    */
   constructor(options: RedisSurgeStoreOptions) {
     if (typeof options?.redis?.evalsha !== "function") throw new TypeError("redis must be an ioredis client (new Redis(...)).");
@@ -413,7 +418,8 @@ export class RedisSurgeStore implements SurgeStore {
       if (this.#downUntil !== 0) {
         this.#downUntil = 0;
         logger.warning("acs-identity/redis: Redis answers again; pacing and token reuse are shared again.");
-        if (this.#dropAll || this.#pendingForgets.size > 0 || this.#pendingUnlocks.size > 0) void this.#applyPending().catch(() => undefined);
+        if (this.#dropAll || this.#pendingForgets.size > 0 || this.#pendingUnlocks.size > 0)
+          void this.#applyPending().catch(() => undefined);
       }
       return answer;
     } catch (error) {

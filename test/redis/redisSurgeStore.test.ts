@@ -302,7 +302,7 @@ describe("RedisSurgeStore when Redis is unreachable", () => {
 
   /** Cuts every other client's connection (a blip: commands sent meanwhile are lost); ioredis reconnects. */
   async function blip(raw: Redis): Promise<void> {
-    await raw.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await raw.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 

@@ -204,7 +204,8 @@ describe("TokenCache through a SurgeGuard, against the emulator", () => {
     }
     expect(sent.filter((name) => name === ":revokeAccessTokens")).toHaveLength(1);
     expect(tokens.size).toBe(0);
-    const said = "azure:acs-identity:warning acs-identity/surge: dropping a user's cached tokens failed (Error); the request is sent anyway.";
+    const said =
+      "azure:acs-identity:warning acs-identity/surge: dropping a user's cached tokens failed (Error); the request is sent anyway.";
     expect(lines).toStrictEqual([said, said]);
   });
 });
