@@ -30,12 +30,14 @@ ensure_binary() {
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "$label is missing: installing Debian's $package package ($needed_by need it)."
     export DEBIAN_FRONTEND=noninteractive
-    local policy="/usr/sbin/policy-rc.d" created_policy=false
+    # POLICY_RC_D_PATH: for the script's own test only.
+    local policy="${POLICY_RC_D_PATH:-/usr/sbin/policy-rc.d}" created_policy=false
     if [ ! -e "$policy" ]; then
       printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=true
     fi
-    apt-get update && apt-get install -y "$package"
-    local status=$?
+    # Under the callers' `set -e` a failed install would leave the function before the clean-up below.
+    local status=0
+    { apt-get update && apt-get install -y "$package"; } || status=$?
     if [ "$created_policy" = true ]; then rm -f "$policy"; fi
     [ "$status" -eq 0 ] || return "$status"
     path="${find:-$path}"
