@@ -62,9 +62,17 @@ function random(seed) {
   };
 }
 
+/** Every child started and not yet exited: the run's `finally` stops them all, also after a failure. */
+const children = new Set();
+function started(child) {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
 async function startEmulator(dataDir, limits) {
   const args = [CLI, "emulator", "--data-dir", dataDir, ...(limits ? ["--limits", limits] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = started(spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
   const [connectionString] = await once(createInterface({ input: child.stdout }), "line");
   return { child, connectionString };
 }
@@ -87,12 +95,14 @@ async function freePort() {
 
 async function startRedis() {
   const port = await freePort();
-  const child = spawn(
-    process.env.REDIS_SERVER_PATH ?? "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+  const child = started(
+    spawn(
+      process.env.REDIS_SERVER_PATH ?? "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    ),
   );
   for await (const line of createInterface({ input: child.stdout })) if (line.includes("Ready to accept connections")) break;
   child.stdout.resume();
@@ -153,9 +163,9 @@ async function runVariant(variant, dataDir, ids, redis) {
   const prefix = `surge-${variant}-${Date.now()}:`; // one per variant, shared by its apps
   const apps = await Promise.all(
     Array.from({ length: APPS }, async () => {
-      const child = fork(join(ROOT, "bench/surgeApp.mjs"), [variant, emulator.connectionString, String(redis?.port ?? ""), prefix], {
-        cwd: ROOT,
-      });
+      const child = started(
+        fork(join(ROOT, "bench/surgeApp.mjs"), [variant, emulator.connectionString, String(redis?.port ?? ""), prefix], { cwd: ROOT }),
+      );
       const [{ port }] = await once(child, "message");
       return { child, port };
     }),
@@ -235,6 +245,7 @@ try {
   console.log(`\n| | ${columns.join(" | ")} |\n| --- | ${columns.map(() => "---:").join(" | ")} |`);
   for (const [label, cell] of rows) console.log(`| ${label} | ${results.map(cell).join(" | ")} |`);
 } finally {
-  if (redis) await stop(redis.child);
+  // The apps and emulators of a run that failed, and Redis.
+  await Promise.all([...children].map((child) => stop(child)));
   rmSync(dataDir, { recursive: true, force: true });
 }

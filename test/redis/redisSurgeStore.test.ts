@@ -444,6 +444,16 @@ describe("RedisSurgeStore and the process's exit", () => {
     }
   });
 
+  it("listens from the first fetch, so that an announcement made before an instance waits is not missed", async () => {
+    emulator = await startEmulator();
+    const a = await instance();
+    const raw = await connect();
+    const issue = async () => ({ token: "t", expiresOn: new Date(Date.now() + 86_400_000) });
+    await a.store.tokens.fetch("chat", "8:acs:u", 60_000, issue); // no lock to wait for
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await raw.call("PUBSUB", "NUMSUB", `${prefix}tokens-kept`)).toStrictEqual([`${prefix}tokens-kept`, 1]);
+  });
+
   it("close() is for good: the store does not listen again", async () => {
     emulator = await startEmulator();
     const a = await instance();
