@@ -323,7 +323,7 @@ export class RedisSurgeStore implements SurgeStore {
           throw error;
         }
       }
-      for (const [lock, { owner, token }] of [...this.#pendingUnlocks]) await this.#unlock(lock, owner, token);
+      for (const [lock, { owner, token }] of [...this.#pendingUnlocks]) if (this.reachable) await this.#unlock(lock, owner, token);
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
     }
@@ -352,7 +352,7 @@ export class RedisSurgeStore implements SurgeStore {
 
   /** Subscribes, once (never after `close()`), to the announcements of kept tokens on a second connection. */
   #listen(): void {
-    if (this.#subscriber !== undefined || this.#closed) return;
+    if (this.#subscriber !== undefined || this.#closed || this.#redis.status === "end") return;
     const subscriber = this.#redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
     this.#subscriber = subscriber;
     subscriber.on("error", () => undefined); // Waiters look for themselves after ANNOUNCEMENT_WAIT_MS.
@@ -363,8 +363,11 @@ export class RedisSurgeStore implements SurgeStore {
     this.#redis.once("end", this.#onClientEnd);
   }
 
-  /** The app's client ended (it was quit): the listening connection must not keep the process alive. */
-  readonly #onClientEnd = (): void => this.#stopListening();
+  /** The app's client ended (it was quit): the listening connection must not keep the process alive, nor open again. */
+  readonly #onClientEnd = (): void => {
+    this.#closed = true;
+    this.#stopListening();
+  };
 
   #stopListening(): void {
     const subscriber = this.#subscriber;

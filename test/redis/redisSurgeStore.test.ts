@@ -387,6 +387,24 @@ describe("RedisSurgeStore's issue lock", () => {
     expect(Date.now() - started).toBeLessThan(12_000);
   });
 
+  it("a lock that could not be released (Redis refused the write) is released later in the background", async () => {
+    emulator = await startEmulator();
+    const a = await instance({ storeOptions: { commandTimeoutMs: 200, recheckMs: 300 } });
+    const raw = await connect();
+    const lock = `${prefix}{user:8:acs:u}:lock:chat`;
+    const fetched = a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(300));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await raw.call("REPLICAOF", "127.0.0.1", "1"); // keeping the token and releasing the lock are refused
+    try {
+      expect(await fetched).toMatchObject({ token: "token-300" });
+      expect(await raw.get(lock)).not.toBeNull();
+    } finally {
+      await raw.call("REPLICAOF", "NO", "ONE");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(await raw.get(lock)).toBeNull();
+  });
+
   it("the owner renews its 10 s lock while a long issue runs, and releases it after", async () => {
     emulator = await startEmulator();
     const a = await instance();
