@@ -12,6 +12,7 @@ export default defineConfig({
     environment: "node",
     include: [
       "test/accessKeyCredentialPolicy.test.ts",
+      "test/accessKeyCredentialPolicyWebCrypto.test.ts",
       "test/argumentChecks.test.ts",
       "test/clockOffset.test.ts",
       "test/communicationIdentityClient.test.ts",

@@ -121,3 +121,24 @@ describe("clock offset", () => {
     ).rejects.toStrictEqual(new TypeError("The access key policy signs only string bodies; serialise the body to a JSON string first."));
   });
 });
+
+describe("the signing policy's edges", () => {
+  it("is named CommunicationAccessKeyCredentialPolicy", () => {
+    expect(createCommunicationAccessKeyCredentialPolicy(new AzureKeyCredential(KEY_A)).name).toBe("CommunicationAccessKeyCredentialPolicy");
+  });
+
+  it("sends a request that a redirect took to another origin unsigned, with the signature's headers removed", async () => {
+    const policy = createCommunicationAccessKeyCredentialPolicy(new AzureKeyCredential(KEY_A));
+    const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", method: "POST", body: "{}" });
+    const seen: Array<[string | undefined, string | undefined, string | undefined]> = [];
+    const next = async (r: PipelineRequest): Promise<PipelineResponse> => {
+      seen.push([r.headers.get("authorization"), r.headers.get("x-ms-date"), r.headers.get("x-ms-content-sha256")]);
+      return { request: r, status: 200, headers: createHttpHeaders() };
+    };
+    await policy.sendRequest(request, next);
+    request.url = "https://elsewhere.example/identities";
+    await policy.sendRequest(request, next);
+    expect(seen[0]!.every((value) => value !== undefined)).toBe(true);
+    expect(seen[1]).toStrictEqual([undefined, undefined, undefined]);
+  });
+});

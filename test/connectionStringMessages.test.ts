@@ -93,3 +93,19 @@ describe("parseConnectionString: edges it accepts", () => {
     expect(parseConnectionString(`endpoint=http://127.0.0.1:8080/;accesskey=${KEY}`).endpoint).toBe("http://127.0.0.1:8080");
   });
 });
+
+describe("parseConnectionString: more edges", () => {
+  it("names the connection string's endpoint in an endpoint refusal", () => {
+    expect(refusal(`endpoint=${ENDPOINT}/identities;accesskey=${KEY}`)).toStrictEqual({
+      name: "TypeError",
+      message:
+        "The connection string's endpoint must have no path, query or fragment. Expected https://<resource>.communication.azure.com.",
+    });
+  });
+
+  it("skips a part that is only spaces", () => {
+    const parsed = parseConnectionString(`endpoint=${ENDPOINT}/;   ;accesskey=${KEY}; `);
+    expect(parsed.endpoint).toBe(ENDPOINT);
+    expect(parsed.credential.key).toBe(KEY);
+  });
+});

@@ -5,7 +5,13 @@ import { createEmptyPipeline, createHttpHeaders, createPipelineRequest, RestErro
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AbortSignalLike } from "../src/models.js";
-import { identityRetryPolicy, markNotRepeatable, wasRepeatedAfterUnknownOutcome, retryAfterMs } from "../src/retryPolicy.js";
+import {
+  identityRetryPolicy,
+  markNotRepeatable,
+  markStaleConnection,
+  retryAfterMs,
+  wasRepeatedAfterUnknownOutcome,
+} from "../src/retryPolicy.js";
 
 type Outcome = { status: number; headers?: Record<string, string> } | { error: string };
 
@@ -283,5 +289,74 @@ describe("the wait between attempts", () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(error).toMatchObject({ name: "AbortError" });
     expect(calls).toBe(1);
+  });
+});
+
+describe("the policy's edges", () => {
+  it("is named identityRetryPolicy", () => {
+    expect(identityRetryPolicy().name).toBe("identityRetryPolicy");
+  });
+
+  it("throws an error that is not a RestError at once, as it is", async () => {
+    let calls = 0;
+    const failure = new TypeError("a bug in a policy below");
+    const httpClient: HttpClient = {
+      async sendRequest() {
+        calls++;
+        throw failure;
+      },
+    };
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(identityRetryPolicy({ retryDelayInMs: 1 }), { phase: "Retry" });
+    const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities" });
+    await expect(pipeline.sendRequest(httpClient, request)).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+
+  it.each([
+    ["an answer", 200],
+    ["a transient answer with no retries left", 500],
+  ])("a request aborted while %s came back rejects with an AbortError", async (_what, status) => {
+    const controller = new AbortController();
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        controller.abort();
+        return { request, status, headers: createHttpHeaders() };
+      },
+    };
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(identityRetryPolicy({ maxRetries: 0 }), { phase: "Retry" });
+    const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", abortSignal: controller.signal });
+    await expect(pipeline.sendRequest(httpClient, request)).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("sends a request that met a stale connection again at once, and logs a wait of 0 ms", async () => {
+    const previousLevel = getLogLevel();
+    const previousLog = AzureLogger.log;
+    const lines: string[] = [];
+    setLogLevel("info");
+    AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
+    let calls = 0;
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        if (calls++ > 0) return { request, status: 201, headers: createHttpHeaders() };
+        const error = new RestError("socket hang up", { code: "ECONNRESET", request });
+        markStaleConnection(error);
+        throw error;
+      },
+    };
+    try {
+      const pipeline = createEmptyPipeline();
+      pipeline.addPolicy(identityRetryPolicy({ retryDelayInMs: 5000 }), { phase: "Retry" });
+      const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", method: "POST" });
+      const started = Date.now();
+      expect((await pipeline.sendRequest(httpClient, request)).status).toBe(201);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      AzureLogger.log = previousLog;
+      setLogLevel(previousLevel);
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^azure:acs-identity:info Retry 1 of request [0-9a-f-]{36} in 0 ms$/);
   });
 });

@@ -210,3 +210,15 @@ describe("serviceError: hints, each where it applies", () => {
     expect(messageOf({ status, body: "" })).toBe(`The service answered ${status} without error details.`);
   });
 });
+
+describe("serviceError: a 401 without the service's error", () => {
+  it("signed: the status, then the key hint", () => {
+    expect(messageOf({ status: 401, body: "" })).toBe(`The service answered 401 without error details.${HINTS.key}`);
+  });
+
+  it("with a bearer token: the status, then the Entra hint", () => {
+    expect(messageOf({ status: 401, body: "", authorization: "Bearer abc" })).toBe(
+      `The service answered 401 without error details.${HINTS.entra}`,
+    );
+  });
+});

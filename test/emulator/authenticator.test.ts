@@ -186,3 +186,35 @@ describe("createAuthenticator: bearer tokens", () => {
     expect(await outcome(request, true)).toStrictEqual(DENIED);
   });
 });
+
+describe("createAuthenticator: edges", () => {
+  it("a scheme that only contains Bearer is not a bearer token", async () => {
+    const request = await signed();
+    request.headers.authorization = "xBearer abc";
+    expect(await outcome(request, true)).toStrictEqual(DENIED);
+  });
+
+  it("refuses the right signature written with stray bits (decodes to the same bytes, is not canonical)", async () => {
+    const request = await signed();
+    const signature = request.headers.authorization!.split("&Signature=")[1]!;
+    const last = signature.at(-2)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    // The last character before "=" carries 4 bits of data and 2 stray bits: flip a stray bit.
+    const stray = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const variant = `${signature.slice(0, -2)}${stray}=`;
+    expect(Buffer.from(variant, "base64")).toStrictEqual(Buffer.from(signature, "base64"));
+    request.headers.authorization = authorizationHeader(variant);
+    expect(await outcome(request)).toStrictEqual(DENIED);
+  });
+
+  it("a body that is not UTF-8 never matches the hash of its lenient decoding", async () => {
+    const request = await signed({ body: "\uFFFD" });
+    expect(await outcome({ ...request, body: Buffer.from([0xff]) })).toStrictEqual(HASH_MISMATCH);
+  });
+
+  it("an empty content hash header counts as missing: the plain Denied", async () => {
+    const request = await signed();
+    request.headers["x-ms-content-sha256"] = "";
+    expect(await outcome(request)).toStrictEqual(DENIED);
+  });
+});

@@ -103,6 +103,12 @@ describe("resourceOf", () => {
     ).toBe(RESOURCE);
   });
 
+  it("takes no resource id or identity id that is not text, even one that reads as a GUID", () => {
+    expect(
+      resourceOf(lines({ op: "resource", resourceId: [OTHER] }, { op: "create", id: [`8:acs:${OTHER}_${GUID}`] }, { op: "create", id: A })),
+    ).toBe(RESOURCE);
+  });
+
   it("is undefined for a journal that names none", () => {
     expect(resourceOf(lines({ op: "issue", id: "a" }, { op: "resource" }))).toBeUndefined();
     expect(resourceOf([])).toBeUndefined();

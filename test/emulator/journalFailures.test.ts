@@ -95,9 +95,12 @@ describe("Journal writes", () => {
     const { journal } = await Journal.open(dir);
     await journal.append(ISSUE);
     vi.spyOn(proto, "datasync").mockRejectedValueOnce(fsError("EIO"));
+    const truncate = vi.spyOn(proto, "truncate");
     await expect(journal.append(LONG)).rejects.toMatchObject({ code: "EIO" });
     expect(await journalText()).toBe(line(ISSUE));
     await journal.append(SHORT);
+    // Cut back once, after the failure; the next write starts clean.
+    expect(truncate).toHaveBeenCalledTimes(1);
     await journal.close();
     expect(await journalText()).toBe(line(ISSUE) + line(SHORT));
   });
@@ -180,6 +183,7 @@ describe("IdentityStore when the journal cannot be written", () => {
   it.each([
     ["ENOSPC", fsError("ENOSPC"), "ENOSPC"],
     ["an error without a code", new Error("odd"), "an I/O error"],
+    ["a rejection without an error", undefined, "an I/O error"],
   ])("answers %s with 503 and Retry-After, and changes nothing", async (_what, failure, named) => {
     const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
     try {

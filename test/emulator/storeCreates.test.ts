@@ -1,7 +1,7 @@
 // IdentityStore's creates in detail: concurrent creates with and without custom ids and request
 // ids, the repeatability window's edges, tokens issued with a repeated create, and replay of
 // journal events that name unknown identities.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,9 +15,27 @@ const B = `8:acs:${RESOURCE}_1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e`;
 const requestId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const { ttlMs, maxEntries } = DEFAULT_REPEATABILITY_LIMITS;
 
-describe("concurrent creates", () => {
+describe.each([
+  ["in memory", false],
+  ["with a journal (each create waits for its write)", true],
+])("concurrent creates, %s", (_where, journaled) => {
+  let dir: string | undefined;
+  let opened: IdentityStore[] = [];
+  const open = async () => {
+    if (journaled) dir = await mkdtemp(join(tmpdir(), "acs-store-concurrent-"));
+    const store = await IdentityStore.open({ resourceId: RESOURCE, dataDir: dir });
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    opened = [];
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
   it("with different custom ids make different identities", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [a, b] = await Promise.all([store.create("a", 1), store.create("b", 1)]);
     expect(a.id).not.toBe(b.id);
     expect([a.customId, b.customId]).toStrictEqual(["a", "b"]);
@@ -25,34 +43,34 @@ describe("concurrent creates", () => {
   });
 
   it("with different request ids and no custom id make different identities", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [a, b] = await Promise.all([store.create(undefined, 1, requestId(1)), store.create(undefined, 1, requestId(2))]);
     expect(a.id).not.toBe(b.id);
     expect(store.count()).toBe(2);
   });
 
   it("without custom id or request id make different identities", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [a, b] = await Promise.all([store.create(undefined, 1), store.create(undefined, 1)]);
     expect(a.id).not.toBe(b.id);
   });
 
   it("with one request id make one identity", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [a, b] = await Promise.all([store.create(undefined, 1, requestId(1)), store.create(undefined, 1, requestId(1))]);
     expect(b).toStrictEqual(a);
     expect(store.count()).toBe(1);
   });
 
   it("with one request id and different custom ids make one identity: the request id is found among the keys", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [a, b] = await Promise.all([store.create("a", 1, requestId(1)), store.create("b", 1, requestId(1))]);
     expect(b.id).toBe(a.id);
     expect(store.count()).toBe(1);
   });
 
   it("a repeat that waited for the first gets the identity as it is now, with the first's token time", async () => {
-    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const store = await open();
     const [first, repeat] = await Promise.all([store.create("a", 1, undefined, true), store.create("a", 2)]);
     expect(first).toStrictEqual({ id: first.id, customId: "a", createdAt: 1 });
     expect(repeat).toStrictEqual({ id: first.id, customId: "a", createdAt: 1, lastTokenIssuedAt: 1 });
@@ -97,6 +115,31 @@ describe("repeated creates", () => {
     for (let n = 1; n < maxEntries; n++) await store.create(undefined, 1, requestId(n));
     await store.create(undefined, 1);
     expect((await store.create(undefined, 2, requestId(0))).id).toBe(first.id);
+  });
+});
+
+describe("the journal of creates", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "acs-store-journal-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("holds one line per create without a token, two with one", async () => {
+    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    const plain = await store.create("p", 1);
+    const withToken = await store.create(undefined, 2, requestId(1), true);
+    await store.close();
+    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe(
+      [
+        { op: "resource", resourceId: RESOURCE },
+        { op: "create", id: plain.id, at: 1, customId: "p" },
+        { op: "create", id: withToken.id, at: 2, requestId: requestId(1) },
+        { op: "issue", id: withToken.id, at: 2 },
+      ]
+        .map((event) => `${JSON.stringify(event)}\n`)
+        .join(""),
+    );
   });
 });
 
