@@ -169,3 +169,15 @@ describe("parseTimestamp edges", () => {
     expect(parseTimestamp(value)).toBeUndefined();
   });
 });
+
+describe("timestamps that are not text", () => {
+  it("an array holding a timestamp is not one", () => {
+    expect(parseTimestamp(["2023-10-10T21:39:39Z"])).toBeUndefined();
+    expect(failure(toUserDetails, answer(200, { id: ID, lastTokenIssuedAt: ["2023-10-10T21:39:39Z"] }))).toStrictEqual(
+      cannotRead(200, "a lastTokenIssuedAt that is not a timestamp"),
+    );
+    expect(failure(toAccessToken, answer(200, { token: "t", expiresOn: [TOKEN.expiresOn] }))).toStrictEqual(
+      cannotRead(200, "an access token without a token or expiresOn"),
+    );
+  });
+});

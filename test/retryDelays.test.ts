@@ -56,6 +56,22 @@ async function timeline(
   return { delays: times.slice(1).map((time, i) => time - times[i]!), ...result, repeated: wasRepeatedAfterUnknownOutcome(request) };
 }
 
+/** The lines the package's logger writes at level info while `run` runs. */
+async function infoLines(run: () => Promise<unknown>): Promise<string[]> {
+  const previousLevel = getLogLevel();
+  const previousLog = AzureLogger.log;
+  const lines: string[] = [];
+  setLogLevel("info");
+  AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
+  try {
+    await run();
+  } finally {
+    AzureLogger.log = previousLog;
+    setLogLevel(previousLevel);
+  }
+  return lines;
+}
+
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
@@ -111,17 +127,7 @@ describe("backoff delays", () => {
   });
 
   it("logs each retry with its number, the request id and the delay", async () => {
-    const previousLevel = getLogLevel();
-    const previousLog = AzureLogger.log;
-    const lines: string[] = [];
-    setLogLevel("info");
-    AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
-    try {
-      await timeline([{ status: 500 }, { status: 200 }], { retryDelayInMs: 100 }, { random: 0.5 });
-    } finally {
-      AzureLogger.log = previousLog;
-      setLogLevel(previousLevel);
-    }
+    const lines = await infoLines(() => timeline([{ status: 500 }, { status: 200 }], { retryDelayInMs: 100 }, { random: 0.5 }));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^azure:acs-identity:info Retry 1 of request [0-9a-f-]{36} in 100 ms$/);
   });
@@ -331,11 +337,6 @@ describe("the policy's edges", () => {
   });
 
   it("sends a request that met a stale connection again at once, and logs a wait of 0 ms", async () => {
-    const previousLevel = getLogLevel();
-    const previousLog = AzureLogger.log;
-    const lines: string[] = [];
-    setLogLevel("info");
-    AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
     let calls = 0;
     const httpClient: HttpClient = {
       async sendRequest(request) {
@@ -345,17 +346,12 @@ describe("the policy's edges", () => {
         throw error;
       },
     };
-    try {
-      const pipeline = createEmptyPipeline();
-      pipeline.addPolicy(identityRetryPolicy({ retryDelayInMs: 5000 }), { phase: "Retry" });
-      const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", method: "POST" });
-      const started = Date.now();
-      expect((await pipeline.sendRequest(httpClient, request)).status).toBe(201);
-      expect(Date.now() - started).toBeLessThan(1000);
-    } finally {
-      AzureLogger.log = previousLog;
-      setLogLevel(previousLevel);
-    }
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(identityRetryPolicy({ retryDelayInMs: 5000 }), { phase: "Retry" });
+    const request = createPipelineRequest({ url: "https://contoso.communication.azure.com/identities", method: "POST" });
+    const started = Date.now();
+    const lines = await infoLines(async () => expect((await pipeline.sendRequest(httpClient, request)).status).toBe(201));
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^azure:acs-identity:info Retry 1 of request [0-9a-f-]{36} in 0 ms$/);
   });

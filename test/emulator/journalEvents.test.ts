@@ -1,10 +1,7 @@
-// The journal's readers called directly: checkEvent's verdict on each kind of line, resourceOf's
-// choice of resource, and the exact bytes and positions of the journal's writes.
-import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { checkEvent, Journal, JOURNAL_FILE, resourceOf, type JournalLine } from "../../src/emulator/journal.js";
+// The journal's readers called directly: checkEvent's verdict on each kind of line and resourceOf's
+// choice of resource.
+import { describe, expect, it } from "vitest";
+import { checkEvent, resourceOf, type JournalLine } from "../../src/emulator/journal.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const OTHER = "99999999-8888-7777-6666-555555555555";
@@ -112,66 +109,5 @@ describe("resourceOf", () => {
   it("is undefined for a journal that names none", () => {
     expect(resourceOf(lines({ op: "issue", id: "a" }, { op: "resource" }))).toBeUndefined();
     expect(resourceOf([])).toBeUndefined();
-  });
-});
-
-describe("Journal bytes on disk", () => {
-  let dir: string;
-  let proto: FileHandle;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-journal-events-"));
-    const probe = await open(join(dir, "probe"), "w");
-    proto = Object.getPrototypeOf(probe) as FileHandle;
-    await probe.close();
-    await rm(join(dir, "probe"));
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it("opening cuts a torn last line off at once, before any append", async () => {
-    await writeFile(join(dir, JOURNAL_FILE), '{"op":"issue","id":"a","at":1}\n{"op":"revoke","id":"a","at":2,"more":"a long torn tail"');
-    const { journal } = await Journal.open(dir);
-    await journal.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n');
-  });
-
-  it("a short write is continued from where it stopped: buffer offset, length and file position", async () => {
-    const { journal } = await Journal.open(dir);
-    await journal.append({ op: "issue", id: "a", at: 1 });
-    const base = '{"op":"issue","id":"a","at":1}\n'.length;
-    const realWrite = Object.getOwnPropertyDescriptor(proto, "write")!.value as (...args: unknown[]) => Promise<unknown>;
-    const calls: number[][] = [];
-    vi.spyOn(proto, "write").mockImplementation(function (
-      this: FileHandle,
-      buffer: Buffer,
-      offset: number,
-      length: number,
-      position: number,
-    ) {
-      calls.push([offset, length, position]);
-      return realWrite.call(this, buffer, offset, Math.min(length, 10), position);
-    } as typeof proto.write);
-    await journal.append({ op: "delete", id: "a", at: 3 });
-    vi.restoreAllMocks();
-    await journal.close();
-    const text = '{"op":"delete","id":"a","at":3}\n';
-    expect(calls).toStrictEqual([
-      [0, text.length, base],
-      [10, text.length - 10, base + 10],
-      [20, text.length - 20, base + 20],
-      [30, text.length - 30, base + 30],
-    ]);
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n' + text);
-  });
-
-  it("after a good write, the next one does not cut back", async () => {
-    const { journal } = await Journal.open(dir);
-    const truncate = vi.spyOn(proto, "truncate");
-    await journal.append({ op: "issue", id: "a", at: 1 });
-    await journal.append({ op: "issue", id: "a", at: 2 });
-    await journal.close();
-    expect(truncate).not.toHaveBeenCalled();
   });
 });

@@ -33,44 +33,33 @@ afterEach(async () => {
 const fsError = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
 const journalText = () => readFile(join(dir, JOURNAL_FILE), "utf8");
 
-describe("Journal writes", () => {
-  it("continues short writes until every byte is written, each at the right position", async () => {
-    const { journal } = await Journal.open(dir);
-    await journal.append(ISSUE);
-    const realWrite = Object.getOwnPropertyDescriptor(proto, "write")!.value as (...args: unknown[]) => Promise<unknown>;
-    const write = vi.spyOn(proto, "write").mockImplementation(function (
-      this: FileHandle,
-      buffer: Buffer,
-      offset: number,
-      length: number,
-      position: number,
-    ) {
-      return realWrite.call(this, buffer, offset, Math.min(length, 7), position);
-    } as typeof proto.write);
-    await journal.append(LONG, SHORT);
-    const writes = write.mock.calls.length;
-    write.mockRestore();
-    await journal.append(ISSUE);
-    await journal.close();
-    expect(await journalText()).toBe(line(ISSUE) + line(LONG) + line(SHORT) + line(ISSUE));
-    expect(writes).toBe(Math.ceil((line(LONG) + line(SHORT)).length / 7));
-  });
+/**
+ * Makes FileHandle.write write at most the bytes `limit` allows for each call (by its index and
+ * its arguments), or fail with the error it returns; records every call's offset, length and position.
+ */
+function scriptWrites(limit: (call: number, length: number) => number | Error): number[][] {
+  const realWrite = Object.getOwnPropertyDescriptor(proto, "write")!.value as (...args: unknown[]) => Promise<unknown>;
+  const calls: number[][] = [];
+  vi.spyOn(proto, "write").mockImplementation(function (
+    this: FileHandle,
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ) {
+    const allowed = limit(calls.length, length);
+    calls.push([offset, length, position]);
+    if (allowed instanceof Error) return Promise.reject(allowed);
+    return realWrite.call(this, buffer, offset, Math.min(length, allowed), position);
+  } as typeof proto.write);
+  return calls;
+}
 
+describe("Journal writes", () => {
   it("a write that fails half-way is cut off: the journal ends at its last good line, and the next append follows it", async () => {
     const { journal } = await Journal.open(dir);
     await journal.append(ISSUE);
-    const realWrite = Object.getOwnPropertyDescriptor(proto, "write")!.value as (...args: unknown[]) => Promise<unknown>;
-    let calls = 0;
-    vi.spyOn(proto, "write").mockImplementation(function (
-      this: FileHandle,
-      buffer: Buffer,
-      offset: number,
-      length: number,
-      position: number,
-    ) {
-      if (calls++ === 0) return realWrite.call(this, buffer, offset, Math.floor(length / 2), position);
-      return Promise.reject(fsError("ENOSPC"));
-    } as typeof proto.write);
+    scriptWrites((call, length) => (call === 0 ? Math.floor(length / 2) : fsError("ENOSPC")));
     await expect(journal.append(LONG)).rejects.toMatchObject({ code: "ENOSPC" });
     expect(await journalText()).toBe(line(ISSUE));
     vi.restoreAllMocks();
@@ -91,30 +80,21 @@ describe("Journal writes", () => {
     expect(await journalText()).toBe("");
   });
 
-  it("a failed fsync fails the append and cuts its bytes off", async () => {
+  it.each([
+    // The failed batch's bytes are cut off at once, and the next write starts clean.
+    ["a failed fsync fails the append and cuts its bytes off", false, line(ISSUE), 1],
+    // The failed batch's bytes are still there, past the last good line, until the next write.
+    ["when even the cut-back fails, the next write cuts back first", true, line(ISSUE) + line(LONG), 2],
+  ])("%s", async (_name, cutBackFails, afterFailure, truncates) => {
     const { journal } = await Journal.open(dir);
     await journal.append(ISSUE);
     vi.spyOn(proto, "datasync").mockRejectedValueOnce(fsError("EIO"));
     const truncate = vi.spyOn(proto, "truncate");
+    if (cutBackFails) truncate.mockRejectedValueOnce(fsError("EIO"));
     await expect(journal.append(LONG)).rejects.toMatchObject({ code: "EIO" });
-    expect(await journalText()).toBe(line(ISSUE));
+    expect(await journalText()).toBe(afterFailure);
     await journal.append(SHORT);
-    // Cut back once, after the failure; the next write starts clean.
-    expect(truncate).toHaveBeenCalledTimes(1);
-    await journal.close();
-    expect(await journalText()).toBe(line(ISSUE) + line(SHORT));
-  });
-
-  it("when even the cut-back fails, the next write cuts back first", async () => {
-    const { journal } = await Journal.open(dir);
-    await journal.append(ISSUE);
-    vi.spyOn(proto, "datasync").mockRejectedValueOnce(fsError("EIO"));
-    const truncate = vi.spyOn(proto, "truncate").mockRejectedValueOnce(fsError("EIO"));
-    await expect(journal.append(LONG)).rejects.toMatchObject({ code: "EIO" });
-    // The failed batch's bytes are still there, past the last good line.
-    expect(await journalText()).toBe(line(ISSUE) + line(LONG));
-    await journal.append(SHORT);
-    expect(truncate).toHaveBeenCalledTimes(2);
+    expect(truncate).toHaveBeenCalledTimes(truncates);
     await journal.close();
     expect(await journalText()).toBe(line(ISSUE) + line(SHORT));
   });
@@ -257,5 +237,41 @@ describe("IdentityStore.open", () => {
   it("an in-memory store takes the given resource id, or makes one up", async () => {
     expect((await IdentityStore.open({ resourceId: RESOURCE })).resourceId).toBe(RESOURCE);
     expect((await IdentityStore.open({})).resourceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe("Journal bytes on disk", () => {
+  it("opening cuts a torn last line off at once, before any append", async () => {
+    await writeFile(join(dir, JOURNAL_FILE), '{"op":"issue","id":"a","at":1}\n{"op":"revoke","id":"a","at":2,"more":"a long torn tail"');
+    const { journal } = await Journal.open(dir);
+    await journal.close();
+    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n');
+  });
+
+  it("a short write is continued from where it stopped: buffer offset, length and file position", async () => {
+    const { journal } = await Journal.open(dir);
+    await journal.append({ op: "issue", id: "a", at: 1 });
+    const base = '{"op":"issue","id":"a","at":1}\n'.length;
+    const calls = scriptWrites(() => 10);
+    await journal.append({ op: "delete", id: "a", at: 3 });
+    vi.restoreAllMocks();
+    await journal.close();
+    const text = '{"op":"delete","id":"a","at":3}\n';
+    expect(calls).toStrictEqual([
+      [0, text.length, base],
+      [10, text.length - 10, base + 10],
+      [20, text.length - 20, base + 20],
+      [30, text.length - 30, base + 30],
+    ]);
+    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n' + text);
+  });
+
+  it("after a good write, the next one does not cut back", async () => {
+    const { journal } = await Journal.open(dir);
+    const truncate = vi.spyOn(proto, "truncate");
+    await journal.append({ op: "issue", id: "a", at: 1 });
+    await journal.append({ op: "issue", id: "a", at: 2 });
+    await journal.close();
+    expect(truncate).not.toHaveBeenCalled();
   });
 });
