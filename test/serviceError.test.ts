@@ -222,3 +222,9 @@ describe("serviceError: a 401 without the service's error", () => {
     );
   });
 });
+
+describe("serviceError: bearer requests that were not refused with 401", () => {
+  it.each([400, 403, 404, 500])("%i with a bearer token has no Entra hint", (status) => {
+    expect(messageOf({ status, body: serviceBody("Oops", "Failed."), authorization: "Bearer abc" })).toBe("Failed.");
+  });
+});

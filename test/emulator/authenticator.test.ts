@@ -207,6 +207,15 @@ describe("createAuthenticator: edges", () => {
     expect(await outcome(request)).toStrictEqual(DENIED);
   });
 
+  it("refuses the right signature with a character that is not base64 inserted (a lenient decoder would skip it)", async () => {
+    const request = await signed();
+    const signature = request.headers.authorization!.split("&Signature=")[1]!;
+    const variant = `${signature.slice(0, 10)}!${signature.slice(10)}`;
+    expect(Buffer.from(variant, "base64")).toStrictEqual(Buffer.from(signature, "base64"));
+    request.headers.authorization = authorizationHeader(variant);
+    expect(await outcome(request)).toStrictEqual(DENIED);
+  });
+
   it("a body that is not UTF-8 never matches the hash of its lenient decoding", async () => {
     const request = await signed({ body: "\uFFFD" });
     expect(await outcome({ ...request, body: Buffer.from([0xff]) })).toStrictEqual(HASH_MISMATCH);
