@@ -10,6 +10,8 @@ if (local) mkdirSync("review", { recursive: true });
 const entries = [
   { config: "api-extractor.json", source: "src/index.ts" },
   { config: "api-extractor.emulator.json", source: "src/emulator/index.ts" },
+  { config: "api-extractor.surge.json", source: "src/surge/index.ts" },
+  { config: "api-extractor.redis.json", source: "src/redis/index.ts" },
 ];
 
 let failed = false;

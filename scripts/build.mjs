@@ -29,7 +29,12 @@ const platform = (browser) => ({
 });
 
 const common = { bundle: true, packages: "external", sourcemap: true, sourcesContent: true, logLevel: "warning", legalComments: "none" };
-const nodeEntries = { index: "src/index.ts", "emulator/index": "src/emulator/index.ts" };
+const nodeEntries = {
+  index: "src/index.ts",
+  "emulator/index": "src/emulator/index.ts",
+  "surge/index": "src/surge/index.ts",
+  "redis/index": "src/redis/index.ts",
+};
 
 rmSync("dist", { recursive: true, force: true });
 tsc("tsconfig.json");

@@ -3,7 +3,16 @@
 import { execFileSync } from "node:child_process";
 
 const ALLOWED = [/^dist\//, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^package\.json$/];
-const REQUIRED = ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist/esm/index.js", "dist/cjs/index.js"];
+const REQUIRED = [
+  "package.json",
+  "README.md",
+  "CHANGELOG.md",
+  "LICENSE",
+  "dist/esm/index.js",
+  "dist/cjs/index.js",
+  "dist/esm/surge/index.js",
+  "dist/cjs/surge/index.js",
+];
 
 // npm on Windows is npm.cmd, which execFile cannot start without a shell.
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";

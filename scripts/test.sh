@@ -30,6 +30,9 @@ npm run check:package --silent
 step "Chromium for the browser tests (installed with apt-get when missing and root)"
 bash scripts/ensure-chromium.sh
 
+step "redis-server for the Redis store's tests (installed with apt-get when missing and root)"
+bash scripts/ensure-redis.sh
+
 step "unit, integration, emulator and browser (Chromium) tests"
 npx vitest run
 

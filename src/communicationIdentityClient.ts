@@ -33,6 +33,7 @@ import { reportFailure, reportResponse } from "./rawResponse.js";
 import { withOperationSpan, type TracedOperation } from "#tracing";
 import { IDENTITY_NOT_OWNED, serviceError, serviceErrorCode } from "./serviceError.js";
 import { Coalescer } from "./coalescer.js";
+import { randomUuid } from "./randomUuid.js";
 import { checkTeamsTokenClaims } from "./teamsTokenCheck.js";
 import {
   checkCustomId,
@@ -340,7 +341,7 @@ export class CommunicationIdentityClient {
       withCredentials: false,
       disableKeepAlive: false,
       enableBrowserStreams: false,
-      requestId: crypto.randomUUID(),
+      requestId: randomUuid(),
       allowInsecureConnection: this.#insecure,
       onUploadProgress: requestOptions.onUploadProgress,
       onDownloadProgress: requestOptions.onDownloadProgress,
@@ -381,7 +382,7 @@ export class CommunicationIdentityClient {
    * outcome is unknown is not retried at all.
    */
   #prepareCreate(request: PipelineRequest): void {
-    request.headers.set("Repeatability-Request-ID", crypto.randomUUID());
+    request.headers.set("Repeatability-Request-ID", randomUuid());
     request.headers.set("Repeatability-First-Sent", new Date().toUTCString());
     if (!this.#repeatableCreates) markNotRepeatable(request);
   }

@@ -1,7 +1,7 @@
 import type { KeyCredential } from "@azure/core-auth";
 import { ENDPOINT_FORMAT, parseEndpoint } from "./endpoint.js";
 import { AccessKeyCredential } from "./keyCredential.js";
-import { isBase64Key } from "./signing.js";
+import { isBase64Key, KEY_CHARACTERS } from "./signing.js";
 
 /** What a connection string holds. */
 export interface ParsedConnectionString {
@@ -35,7 +35,7 @@ export function parseConnectionString(connectionString: string): ParsedConnectio
   const parts = splitParts(connectionString);
   const endpoint = requirePart(parts, "endpoint");
   const key = requirePart(parts, "accesskey");
-  if (!isBase64Key(key)) throw new TypeError(`The connection string's accesskey is not standard base64. ${FORMAT}`);
+  if (!isBase64Key(key)) throw new TypeError(`The connection string's accesskey is not a base64 key: ${KEY_CHARACTERS}. ${FORMAT}`);
   const url = parseEndpoint(endpoint, "connection string's endpoint");
   return { endpoint: url.origin, credential: new AccessKeyCredential(key) };
 }

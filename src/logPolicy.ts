@@ -25,11 +25,15 @@ const ALLOWED_HEADERS = (
  * Logs each attempt as it is sent and its answer (or failure), at `info`.
  *
  * @param options - more header names and query parameters whose values may be shown.
+ * @param requestIdHeaderName - the header that carries the client request id, when the client's
+ *   `telemetryOptions.clientRequestIdHeaderName` names one other than `x-ms-client-request-id`.
  */
 export function identityLogPolicy(
   options: Pick<LogPolicyOptions, "additionalAllowedHeaderNames" | "additionalAllowedQueryParameters"> = {},
+  requestIdHeaderName?: string,
 ): PipelinePolicy {
-  const headerNames = new Set([...ALLOWED_HEADERS, ...(options.additionalAllowedHeaderNames ?? []).map((name) => name.toLowerCase())]);
+  const extraHeaders = [...(options.additionalAllowedHeaderNames ?? []), ...(requestIdHeaderName ? [requestIdHeaderName] : [])];
+  const headerNames = new Set([...ALLOWED_HEADERS, ...extraHeaders.map((name) => name.toLowerCase())]);
   const queryNames = new Set(["api-version", ...(options.additionalAllowedQueryParameters ?? []).map((name) => name.toLowerCase())]);
 
   function headersOf(headers: HttpHeaders): string {

@@ -12,10 +12,10 @@ import {
   getDefaultProxySettings,
   proxyPolicy,
   redirectPolicy,
-  tlsPolicy,
   userAgentPolicy,
   type HttpClient,
   type PipelinePolicy,
+  type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import type { Pipeline } from "./pipeline.js";
 import { certificateErrorPolicy } from "./certificateError.js";
@@ -45,10 +45,27 @@ function hostHeaderPolicy(): PipelinePolicy {
   };
 }
 
+/**
+ * Puts the TLS settings on each request as core's `tlsPolicy` does (a request's own settings win),
+ * but not enumerable: a `RestError` prints its request's enumerable properties when inspected
+ * (`console.log(error)`), and the settings hold the client's private key, passphrase and PFX. Every
+ * HTTP client reads `request.tlsSettings` by name, so they still see them.
+ */
+function tlsSettingsPolicy(settings: TlsSettings): PipelinePolicy {
+  return {
+    name: "tlsPolicy",
+    sendRequest(request, next) {
+      const value = request.tlsSettings ?? settings;
+      Object.defineProperty(request, "tlsSettings", { value, enumerable: false, writable: true, configurable: true });
+      return next(request);
+    },
+  };
+}
+
 /** Adds agent, TLS and proxy policies, and redirects, the `Host` header and certificate errors right after the retry phase. */
 export function addNodePolicies(pipeline: Pipeline, options: CommunicationIdentityClientOptions): void {
   if (options.agent) pipeline.addPolicy(agentPolicy(options.agent));
-  if (options.tlsOptions) pipeline.addPolicy(tlsPolicy(options.tlsOptions));
+  if (options.tlsOptions) pipeline.addPolicy(tlsSettingsPolicy(options.tlsOptions));
   // Without proxy options or a proxy in the environment (read once, here, as proxyPolicy itself
   // does) the proxy policy would do nothing on every request.
   if (options.proxyOptions || getDefaultProxySettings()) pipeline.addPolicy(proxyPolicy(options.proxyOptions));

@@ -49,23 +49,33 @@ const rank = ({ phase, afterPhase }: PolicyPlace): number =>
 /** An empty pipeline; policies are run in the order of their places, then of their adding. */
 export function createPipeline(): Pipeline {
   const placed: Array<{ policy: PipelinePolicy; rank: number }> = [];
+  // The chain of policies ending in an HTTP client: built at the first request, and again only
+  // when a policy was added since or another HTTP client is asked for (the client passes one).
+  let chain: { httpClient: HttpClient; send: Send } | undefined;
   return {
     addPolicy(policy, place = {}) {
       if (placed.some((entry) => entry.policy.name === policy.name)) throw new Error("Duplicate policy names not allowed in pipeline");
       placed.push({ policy, rank: rank(place) });
       // Stable: within a place, policies keep the order they were added in.
       placed.sort((a, b) => a.rank - b.rank);
+      chain = undefined;
     },
     sendRequest(httpClient, request) {
-      const send = placed.reduceRight<(request: PipelineRequest) => Promise<PipelineResponse>>(
-        (next, { policy }) =>
-          (req) =>
-            policy.sendRequest(req, next),
-        (req) => httpClient.sendRequest(req),
-      );
-      return send(request);
+      if (chain?.httpClient !== httpClient) chain = { httpClient, send: chainOf(placed, httpClient) };
+      return chain.send(request);
     },
   };
+}
+
+type Send = (request: PipelineRequest) => Promise<PipelineResponse>;
+
+function chainOf(placed: ReadonlyArray<{ policy: PipelinePolicy }>, httpClient: HttpClient): Send {
+  return placed.reduceRight<Send>(
+    (next, { policy }) =>
+      (request) =>
+        policy.sendRequest(request, next),
+    (request) => httpClient.sendRequest(request),
+  );
 }
 
 /** Sent as the first part of `User-Agent`. */
@@ -83,12 +93,13 @@ export function createIdentityPipeline(credential: KeyCredential | TokenCredenti
   const userAgentPrefix = joinPrefix(options.userAgentOptions?.userAgentPrefix);
   addTracingPolicy(pipeline, userAgentPrefix, options);
   addNodePolicies(pipeline, options);
-  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  const requestIdHeaderName = options.telemetryOptions?.clientRequestIdHeaderName;
+  pipeline.addPolicy(setClientRequestIdPolicy(requestIdHeaderName));
   pipeline.addPolicy(userAgentPolicyFor(userAgentPrefix, options));
   pipeline.addPolicy(identityRetryPolicy(options.retryOptions), { phase: "Retry" });
   const auth = "getToken" in credential ? tokenCredentialPolicy(credential) : createCommunicationAccessKeyCredentialPolicy(credential);
   pipeline.addPolicy(auth, { phase: "Sign" });
-  pipeline.addPolicy(identityLogPolicy(options.loggingOptions), { afterPhase: "Sign" });
+  pipeline.addPolicy(identityLogPolicy(options.loggingOptions, requestIdHeaderName), { afterPhase: "Sign" });
   addAdditionalPolicies(pipeline, options.additionalPolicies);
   return pipeline;
 }

@@ -145,7 +145,7 @@ function decide(
 }
 
 /** Waits `ms`, or rejects with an `AbortError` as soon as the signal fires; leaves no timer behind. */
-function delay(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
+export function delay(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
     const onAbort = () => {

@@ -72,6 +72,9 @@ export function parseAuthorizationHeader(value: string): string | undefined {
   return signature.length > 0 ? signature : undefined;
 }
 
+/** What {@link isBase64Key} accepts, for error messages. */
+export const KEY_CHARACTERS = 'base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding';
+
 /** base64 or base64url characters, then at most two `=` of padding. */
 const KEY_ALPHABET = /^[A-Za-z0-9+/_-]+={0,2}$/;
 

@@ -36,9 +36,10 @@ interface Fetch {
  *   credential is asked, whatever `allowInsecureConnection` says.
  * - It sends the token only to the origin the request was made for: a request that a redirect took
  *   elsewhere goes without `Authorization`.
- * - `getToken` gets an abort signal that fires when every call waiting for it has given up (its
- *   abort signal or its `requestOptions.timeout`, which is also passed on), or after
- *   {@link TOKEN_FETCH_LIMIT_MS}. A call stops waiting at once on its own signal or timeout, and a
+ * - `getToken` gets the fetch limit as `requestOptions.timeout` (no caller's timeout: callers share
+ *   the fetch) and an abort signal that fires when every call waiting for it has given up (its
+ *   abort signal or its `requestOptions.timeout`), or after the fetch limit
+ *   ({@link TOKEN_FETCH_LIMIT_MS}). A call stops waiting at once on its own signal or timeout, and a
  *   `getToken` that never settles blocks no later call: once abandoned, the next call starts anew.
  *
  * @param fetchLimitMs - how long one `getToken` may take; {@link TOKEN_FETCH_LIMIT_MS} by default.
@@ -48,13 +49,14 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
   let cached: AccessToken | undefined;
   let current: Fetch | undefined;
 
-  function startFetch(timeoutMs: number): Fetch {
+  function startFetch(): Fetch {
     const controller = new AbortController();
     let settled = false;
     let fail!: (error: Error) => void;
     const promise = new Promise<AccessToken>((resolve, reject) => {
       fail = reject;
-      const options: GetTokenOptions = { abortSignal: controller.signal, requestOptions: { timeout: timeoutMs } };
+      // The fetch limit, not a caller's timeout: the fetch is shared, and a later caller may wait longer.
+      const options: GetTokenOptions = { abortSignal: controller.signal, requestOptions: { timeout: fetchLimitMs } };
       credential.getToken(COMMUNICATION_SCOPE, options).then((token) => (token ? resolve(token) : reject(new Error(NO_TOKEN))), reject);
     });
     const fetch: Fetch = {
@@ -86,7 +88,7 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
     if (cached && cached.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS) return cached.token;
     if (request.abortSignal?.aborted) throw abortError();
     const timeout = request.timeout > 0 ? request.timeout : undefined;
-    const fetch = (current ??= startFetch(Math.min(timeout ?? fetchLimitMs, fetchLimitMs)));
+    const fetch = (current ??= startFetch());
     const deadline: Deadline | undefined = timeout
       ? { ms: timeout, message: `No token from the TokenCredential within the request's timeout (${timeout} ms).` }
       : undefined;

@@ -18,8 +18,9 @@ let tracingClient: TracingClient | undefined;
 
 /** Created on first use: `pipeline.ts`, which names the package, imports this module. */
 function client(): TracingClient {
+  if (tracingClient) return tracingClient;
   const [packageName = SDK_USER_AGENT, packageVersion] = SDK_USER_AGENT.split("/");
-  return (tracingClient ??= createTracingClient({ namespace: "Microsoft.Communication", packageName, packageVersion }));
+  return (tracingClient = createTracingClient({ namespace: "Microsoft.Communication", packageName, packageVersion }));
 }
 
 /**

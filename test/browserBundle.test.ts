@@ -40,7 +40,7 @@ describe("the browser bundle of acs-identity", () => {
   });
 
   it("leaves out the emulator and the Node.js-only pipeline policies", () => {
-    expect(inputs.filter((path) => path.includes("/emulator/"))).toEqual([]);
+    expect(inputs.filter((path) => /\/(emulator|surge|redis)\//.test(path))).toEqual([]);
     expect(kept.filter((path) => /\/policies\/(redirect|proxy|agent|tls)Policy\./.test(path))).toEqual([]);
   });
 
@@ -48,10 +48,13 @@ describe("the browser bundle of acs-identity", () => {
     expect(kept.filter((path) => /\/(fetchHttpClient|defaultHttpClient|pipeline|pipelineRequest)\.js$/.test(path))).toEqual([]);
   });
 
-  it("cannot resolve acs-identity/emulator at all (its browser condition is null)", async () => {
-    const failure: unknown = await bundleSource(`import "acs-identity/emulator";`).catch((error: unknown) => error);
-    expect((failure as { errors?: Array<{ text: string }> }).errors?.map((error) => error.text)).toEqual([
-      'Could not resolve "acs-identity/emulator"',
-    ]);
-  });
+  it.each(["acs-identity/emulator", "acs-identity/surge", "acs-identity/redis"])(
+    "cannot resolve %s at all (its browser condition is null)",
+    async (specifier) => {
+      const failure: unknown = await bundleSource(`import "${specifier}";`).catch((error: unknown) => error);
+      expect((failure as { errors?: Array<{ text: string }> }).errors?.map((error) => error.text)).toEqual([
+        `Could not resolve "${specifier}"`,
+      ]);
+    },
+  );
 });

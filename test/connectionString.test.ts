@@ -53,10 +53,10 @@ describe("parseConnectionString rejects, naming the problem and never the key", 
     ["a duplicated endpoint", `endpoint=${ENDPOINT}/;endpoint=${ENDPOINT}/;accesskey=${KEY}`, 'more than one "endpoint"'],
     ["a duplicated key", `endpoint=${ENDPOINT}/;accesskey=${KEY};AccessKey=${KEY}`, 'more than one "accesskey"'],
     ["a part without =", `endpoint=${ENDPOINT}/;${KEY.replaceAll("=", "")}`, 'not "name=value"'],
-    ["a key that is not base64", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}!!${KEY.slice(22)}`, "not standard base64"],
-    ["a key with a space", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)} ${KEY.slice(21)}`, "not standard base64"],
-    ["a key with a dot", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}.${KEY.slice(21)}`, "not standard base64"],
-    ["a key that is only padding", `endpoint=${ENDPOINT}/;accesskey===`, "not standard base64"],
+    ["a key that is not base64", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}!!${KEY.slice(22)}`, "accesskey is not a base64 key"],
+    ["a key with a space", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)} ${KEY.slice(21)}`, "accesskey is not a base64 key"],
+    ["a key with a dot", `endpoint=${ENDPOINT}/;accesskey=${KEY.slice(0, 20)}.${KEY.slice(21)}`, "accesskey is not a base64 key"],
+    ["a key that is only padding", `endpoint=${ENDPOINT}/;accesskey===`, "accesskey is not a base64 key"],
     ["an endpoint that is not a URL", `endpoint=contoso;accesskey=${KEY}`, "not a valid URL"],
     ["an endpoint with a path", `endpoint=${ENDPOINT}/identities;accesskey=${KEY}`, "no path, query or fragment"],
     ["an endpoint with a query", `endpoint=${ENDPOINT}/?a=b;accesskey=${KEY}`, "no path, query or fragment"],
@@ -75,5 +75,17 @@ describe("parseConnectionString rejects, naming the problem and never the key", 
     expect(message).toContain("https://<resource>.communication.azure.com");
     expect(message).not.toContain(KEY.slice(0, 12));
     expect(message).not.toContain(KEY.slice(30, 42));
+  });
+});
+
+describe("the message for a key that cannot be one", () => {
+  it("says what a key may hold: base64 or base64url, padded or not", () => {
+    expect(() => parseConnectionString(`endpoint=${ENDPOINT}/;accesskey=a b`)).toThrow(
+      new TypeError(
+        'The connection string\'s accesskey is not a base64 key: base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), ' +
+          'with or without "=" padding. Expected "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>" ' +
+          "(copy it from the Azure portal, Keys).",
+      ),
+    );
   });
 });

@@ -10,7 +10,9 @@ import { promisify } from "node:util";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
 import { identityLogPolicy } from "../src/logPolicy.js";
+import { stubHttpClient } from "./helpers/stubHttpClient.js";
 import { json, startRecordingServer, type Received, type RecordingServer } from "./helpers/recordingServer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -181,5 +183,19 @@ describe("identityLogPolicy", () => {
       requestLine,
       `azure:acs-identity:info Request ${id} failed in <n> ms: RestError ECONNREFUSED`,
     ]);
+  });
+
+  it("shows the value of the client's own request id header, named by telemetryOptions.clientRequestIdHeaderName", async () => {
+    lines.length = 0;
+    const { httpClient, requests } = stubHttpClient(() => ({ status: 204 }));
+    const client = new CommunicationIdentityClient(`endpoint=https://contoso.communication.azure.com/;accesskey=${KEY}`, {
+      httpClient,
+      telemetryOptions: { clientRequestIdHeaderName: "X-Custom-Request-Id" },
+    });
+    await client.revokeTokens({ communicationUserId: USER });
+    const id = requests[0]!.headers.get("x-custom-request-id");
+    expect(id).toBe(requests[0]!.requestId);
+    const logged = JSON.parse(/ (\{.*\})$/.exec(lines[0]!)![1]!) as Record<string, string>;
+    expect(logged["x-custom-request-id"]).toBe(id);
   });
 });

@@ -80,4 +80,16 @@ describe("the built package", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+  it("exposes the same surge exports through require and import", () => {
+    const required = exportsOf("acs-identity/surge", "require");
+    const imported = exportsOf("acs-identity/surge", "import");
+    expect(imported).toStrictEqual(required);
+    expect([required.SurgeGuard, required.ThrottledError, required.MemorySurgeStore]).toStrictEqual(["function", "function", "function"]);
+  });
+
+  it("exposes the same redis exports through require and import, without loading ioredis", () => {
+    const required = exportsOf("acs-identity/redis", "require");
+    expect(exportsOf("acs-identity/redis", "import")).toStrictEqual(required);
+    expect(required).toStrictEqual({ ENCRYPTION_KEY_BYTES: "number", RedisSurgeStore: "function" });
+  });
 });

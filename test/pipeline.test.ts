@@ -56,4 +56,22 @@ describe("createPipeline", () => {
     pipeline.addPolicy(policy);
     expect(() => pipeline.addPolicy({ ...policy }, { phase: "Sign" })).toThrow(new Error("Duplicate policy names not allowed in pipeline"));
   });
+
+  it("builds its chain once, and anew only when a policy is added or another HTTP client is given", async () => {
+    const pipeline = createPipeline();
+    const ran: string[] = [];
+    const policy = (name: string): PipelinePolicy => ({ name, sendRequest: (request, next) => (ran.push(name), next(request)) });
+    const client = (name: string): HttpClient => ({
+      sendRequest: async (request) => (ran.push(name), { request, status: 200, headers: createHttpHeaders() }),
+    });
+    const [first, second] = [client("client 1"), client("client 2")];
+    const send = (httpClient: HttpClient) => pipeline.sendRequest(httpClient, createPipelineRequest({ url: "https://example.invalid/" }));
+    pipeline.addPolicy(policy("sign"), { phase: "Sign" });
+    await send(first);
+    await send(first);
+    pipeline.addPolicy(policy("per call"));
+    await send(first);
+    await send(second);
+    expect(ran).toStrictEqual(["sign", "client 1", "sign", "client 1", "per call", "sign", "client 1", "per call", "sign", "client 2"]);
+  });
 });

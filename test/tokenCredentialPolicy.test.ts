@@ -106,6 +106,25 @@ function credentialHanging(hangs: number): TokenCredential & { calls: GetTokenOp
   };
 }
 
+/** A credential that takes `ms` to answer and, as Azure Identity's do, gives up after `requestOptions.timeout`. */
+function credentialHonouringTimeout(ms: number): TokenCredential & { calls: GetTokenOptions[] } {
+  const calls: GetTokenOptions[] = [];
+  return {
+    calls,
+    getToken(_scope, options = {}) {
+      calls.push(options);
+      return new Promise((resolve, reject) => {
+        const timeout = options.requestOptions?.timeout;
+        const timer = timeout ? setTimeout(() => reject(new Error(`getToken timed out after ${timeout} ms`)), timeout) : undefined;
+        setTimeout(() => {
+          clearTimeout(timer);
+          resolve({ token: `entra-${calls.length}`, expiresOnTimestamp: Date.now() + 3_600_000 });
+        }, ms);
+      });
+    },
+  };
+}
+
 /** Settles with the error the promise rejects with, and how long after `from` it did. */
 async function rejectionOf(promise: Promise<unknown>, from: () => number): Promise<{ error: Error; afterMs: number }> {
   const error = await promise.then(
@@ -126,7 +145,7 @@ describe("a TokenCredential that hangs, against the emulator", () => {
   const clientWith = (credential: TokenCredential) =>
     new CommunicationIdentityClient(emulator.endpoint, credential, { retryOptions: { maxRetries: 0 } });
 
-  it("a call's requestOptions.timeout bounds its wait for the token, and getToken gets that timeout and a signal that fires", async () => {
+  it("a call's requestOptions.timeout bounds its wait for the token; getToken gets the fetch limit and a signal that fires", async () => {
     const credential = credentialHanging(1);
     const started = Date.now();
     const { error, afterMs } = await rejectionOf(clientWith(credential).createUser({ requestOptions: { timeout: 100 } }), () => started);
@@ -137,8 +156,23 @@ describe("a TokenCredential that hangs, against the emulator", () => {
     expect(afterMs).toBeGreaterThanOrEqual(99);
     expect(afterMs).toBeLessThan(150);
     expect(credential.calls).toHaveLength(1);
-    expect(credential.calls[0]!.requestOptions).toStrictEqual({ timeout: 100 });
+    expect(credential.calls[0]!.requestOptions).toStrictEqual({ timeout: TOKEN_FETCH_LIMIT_MS });
     expect(credential.calls[0]!.abortSignal?.aborted).toBe(true);
+  });
+
+  it("a shared getToken is not cut short by the first caller's timeout: a later caller without one gets the token", async () => {
+    const credential = credentialHonouringTimeout(150);
+    const client = clientWith(credential);
+    const hurried = client.createUser({ requestOptions: { timeout: 50 } });
+    const patient = client.createUser();
+    const { error } = await rejectionOf(hurried, () => 0);
+    expect([error.name, error.message]).toStrictEqual([
+      "AbortError",
+      "No token from the TokenCredential within the request's timeout (50 ms).",
+    ]);
+    const user = await patient;
+    expect(emulator.identity(user.communicationUserId)).toBeDefined();
+    expect(credential.calls.map((options) => options.requestOptions)).toStrictEqual([{ timeout: TOKEN_FETCH_LIMIT_MS }]);
   });
 
   it("a call's abortSignal stops its wait at once and aborts getToken's signal", async () => {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
+import { parseRateLimits } from "../rateLimits.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 const USAGE = `Usage: acs-identity emulator [options]
@@ -22,12 +23,19 @@ Options:
   --cors-origin <o>   a web origin whose pages may call the emulator, e.g.
                       http://localhost:5173; repeatable (default: any loopback
                       origin: localhost, 127.x.x.x, [::1], any port)
+  --no-dashboard      serve no dashboard (/_emulator/) nor admin API, and
+                      keep no request log
+  --limits <spec>     rate limits, answered with 429 and Retry-After: "service"
+                      (the documented figures per 30 s: create, issue and
+                      createWithToken 1000; delete, revoke and exchange 500),
+                      figures such as issue=100/10s,create=5/500ms, or both
+                      (service,issue=100/10s) (default: no limits)
   -h, --help          show this help`;
 
 /**
  * Turns the command line into emulator options.
  *
- * @throws TypeError for an unknown option or a port that is not a number.
+ * @throws TypeError for an unknown option or a port that is not a number; RangeError for limits that are not understood.
  */
 export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boolean } {
   const { values } = parseArgs({
@@ -41,6 +49,8 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "data-dir": { type: "string" },
       "allow-bearer": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
+      "no-dashboard": { type: "boolean" },
+      limits: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -53,6 +63,9 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values["access-key"] !== undefined) options.accessKey = values["access-key"];
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
+  if (values["no-dashboard"] === true) options.dashboard = false;
+  // Read here, so that a typo is a usage error before anything starts.
+  if (values.limits !== undefined) options.limits = parseRateLimits(values.limits);
   return options;
 }
 
@@ -82,6 +95,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   // The connection string alone on stdout, so that scripts can capture it; the rest on stderr.
   io.out(emulator.connectionString);
   io.err(`ACS Identity emulator listening on ${emulator.endpoint} (resource ${emulator.resourceId}). Press Ctrl+C to stop.`);
+  if (emulator.dashboardUrl !== undefined) io.err(`Dashboard: ${emulator.dashboardUrl}`);
   await io.stopped;
   io.err("Stopping: finishing in-flight requests...");
   await emulator.close();

@@ -12,7 +12,7 @@ import { parseConnectionString } from "../connectionString.js";
 import { assertSecureEndpoint } from "../endpoint.js";
 import { inspectToken } from "../inspectToken.js";
 import type { CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
-import { CUSTOM_ID_API_VERSIONS, knownScopesFor } from "../apiVersions.js";
+import { CUSTOM_ID_API_VERSIONS } from "../apiVersions.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 /** The api-version that has custom ids and `get-user`. */
@@ -110,23 +110,15 @@ function apiVersionOf(spec: Spec, values: Values): string {
 }
 
 /**
- * Usage errors the client would only find later or word for programmers: a `--user` that is not a
- * user id, `--scopes` the api-version does not know. Checked before any request.
+ * A `--user` that is not a user id, which the client would word for programmers. Checked before
+ * any request; scopes the api-version does not know the client refuses itself, also before any
+ * request (a RangeError, so exit code 2).
  */
-function checkUsage(spec: Spec, values: Values): void {
+function checkUsage(values: Values): void {
   const user = str(values, "user");
   if (user !== undefined && !USER_ID.test(user)) {
     throw new UsageError(
       `--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; ${JSON.stringify(user)} is not one.`,
-    );
-  }
-  if (str(values, "scopes") === undefined) return;
-  const apiVersion = apiVersionOf(spec, values);
-  const known = knownScopesFor(apiVersion);
-  const unknown = (scopesOf(values) as string[]).filter((scope) => scope !== "" && !known.includes(scope));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--scopes: ${unknown.map((scope) => JSON.stringify(scope)).join(", ")} not known to api-version ${apiVersion}; use ${known.join(", ")}.`,
     );
   }
 }
@@ -137,12 +129,21 @@ function exitCodeOf(error: unknown): number {
   return EXIT.failure;
 }
 
+/**
+ * The status and code the service answered, or would have: a `RestError`'s, or those that the
+ * client's argument checks put on their `TypeError`s and `RangeError`s (400 `ValidationError`, ...).
+ */
+function serviceAnswerOf(error: unknown): { status?: number; code?: string } {
+  if (isRestError(error)) return { status: error.statusCode, code: error.code };
+  const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
+  return typeof statusCode === "number" && typeof code === "string" ? { status: statusCode, code } : {};
+}
+
 function report(spec: Spec, error: unknown, json: boolean, io: CommandIo): number {
   const code = exitCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
-    const status = isRestError(error) ? error.statusCode : undefined;
-    const serviceCode = isRestError(error) ? error.code : undefined;
+    const { status, code: serviceCode } = serviceAnswerOf(error);
     io.out(JSON.stringify({ error: { message, status, code: serviceCode, exitCode: code } }));
   }
   io.err(`acs-identity ${spec.name}: ${message}`);
@@ -165,7 +166,7 @@ function identityCommand(spec: Spec): Command {
         }
         const missing = (spec.required ?? []).filter((name) => values[name] === undefined);
         if (missing.length > 0) throw new UsageError(`Missing ${missing.map((name) => `--${name}`).join(", ")}.`);
-        checkUsage(spec, values);
+        checkUsage(values);
         const output = await spec.action(values, io, clientFor(spec, values, io));
         if (json) io.out(JSON.stringify(output.json));
         else output.human.forEach((line) => io.out(line));

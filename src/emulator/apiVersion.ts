@@ -42,7 +42,7 @@ export function apiVersionOf(query: URLSearchParams): ApiVersion {
 }
 
 /**
- * Whether a version has `customId` and `GET /identities/{id}`, and the join scopes: the client's
+ * Whether a version has `customId` and `GET /identities/{id}`, and which scopes it knows: the client's
  * rules, so that the emulator accepts exactly what the client sends.
  */
-export { supportsCustomId, supportsJoinScopes } from "../apiVersions.js";
+export { knownScopesFor, supportsCustomId } from "../apiVersions.js";

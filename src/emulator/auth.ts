@@ -2,13 +2,15 @@
  * Authentication of a request, as the service does it: HMAC-SHA256 per SPEC.md, or (only when the
  * emulator is started with `allowBearer`) any bearer token. Every failure is the same 401 Denied,
  * so that a caller learns nothing about which part was wrong, except a content hash mismatch,
- * which the service names.
+ * which the service names. Each failure carries its precise reason for the request log.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { createHmacSigner, sha256Base64 } from "#hmac";
+import { isLoopbackHost } from "../endpoint.js";
 import { EMPTY_CONTENT_HASH, parseAuthorizationHeader, stringToSign } from "../signing.js";
 import { denied } from "./errors.js";
+import { shortened } from "./reasons.js";
 
 /** How far `x-ms-date` may be from the emulator's clock, either way. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
@@ -59,17 +61,40 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return {
     async authenticate(request) {
       const authorization = single(request.headers.authorization);
-      if (authorization === undefined) throw denied();
-      if (/^Bearer /i.test(authorization)) return checkBearer(authorization, options.allowBearer);
+      if (authorization === undefined) throw denied({ kind: "noAuthorization" });
+      if (/^Bearer /i.test(authorization)) return checkBearer(authorization, options.allowBearer, request);
       const signature = parseAuthorizationHeader(authorization);
-      if (signature === undefined || !isBase64Digest(signature)) throw denied();
+      if (signature === undefined || !isBase64Digest(signature)) throw denied({ kind: "badAuthorization" });
       const date = checkDate(request.headers, options.now());
       const contentHash = await checkContentHash(request);
       const url = signedUrl(request);
-      const expected = await sign(stringToSign({ method: request.method, url, date, contentHash }));
-      if (!digestsEqual(signature, expected)) throw denied();
+      const signed = stringToSign({ method: request.method, url, date, contentHash });
+      if (digestsEqual(signature, await sign(signed))) return;
+      const signedHost = await hostSigned(
+        url,
+        (other) => sign(stringToSign({ method: request.method, url: other, date, contentHash })),
+        signature,
+      );
+      if (signedHost !== undefined) throw denied({ kind: "hostMismatch", signedHost, receivedHost: url.host });
+      throw denied({ kind: "signatureMismatch", stringToSign: signed, signature: shortened(signature) });
     },
   };
+}
+
+/**
+ * Which other loopback host the client signed, when the signature matches the request with that
+ * host instead of the one received (a client that signs `localhost` and sends to `127.0.0.1`).
+ * Only tried after a mismatch, so a good request never pays for it.
+ */
+async function hostSigned(url: URL, signFor: (url: URL) => Promise<string> | string, signature: string): Promise<string | undefined> {
+  const port = url.port === "" ? "" : `:${url.port}`;
+  const candidates = [`127.0.0.1${port}`, `localhost${port}`, `[::1]${port}`, url.hostname].filter((host) => host !== url.host);
+  for (const host of candidates) {
+    const other = new URL(url);
+    other.host = host;
+    if (digestsEqual(signature, await signFor(other))) return host;
+  }
+  return undefined;
 }
 
 /**
@@ -78,34 +103,46 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
  */
 function signedUrl(request: AuthRequest): URL {
   const host = single(request.headers.host);
-  if (host === undefined) throw denied();
+  if (host === undefined) throw denied({ kind: "hostMissing" });
   let url: URL;
   try {
     url = new URL(request.target, `http://${host}`);
   } catch {
-    throw denied();
+    throw denied({ kind: "hostInvalid", host });
   }
-  if (url.host !== host) throw denied();
+  if (url.host !== host) throw denied({ kind: "hostInvalid", host });
   return url;
 }
 
-function checkBearer(authorization: string, allowBearer: boolean): void {
-  if (!allowBearer || authorization.slice("Bearer ".length).trim() === "") throw denied();
+/**
+ * Any non-empty bearer token is accepted when allowed, so the `Host` must name loopback: a web page
+ * whose own name was rebound to 127.0.0.1 (DNS rebinding) is same-origin to itself, CORS never
+ * applies, and it must not mint tokens. Signed requests need no such check: a page has no key.
+ */
+function checkBearer(authorization: string, allowBearer: boolean, request: AuthRequest): void {
+  if (!allowBearer || authorization.slice("Bearer ".length).trim() === "") throw denied({ kind: "bearerRefused" });
+  const { host, hostname } = signedUrl(request);
+  if (!isLoopbackHost(hostname)) throw denied({ kind: "hostNotLoopback", host });
 }
 
 function checkDate(headers: IncomingHttpHeaders, now: number): string {
   const date = single(headers["x-ms-date"]);
   const time = date === undefined ? NaN : Date.parse(date);
-  if (date === undefined || Number.isNaN(time) || Math.abs(time - now) > MAX_CLOCK_SKEW_MS) throw denied();
+  if (date === undefined || Number.isNaN(time)) throw denied({ kind: "dateMissing" });
+  if (Math.abs(time - now) > MAX_CLOCK_SKEW_MS) throw denied({ kind: "dateSkew", date, minutes: Math.round((time - now) / 6_000) / 10 });
   return date;
 }
 
 /** The received content hash, after checking that it is the hash of the exact body bytes. */
 async function checkContentHash(request: AuthRequest): Promise<string> {
   const claimed = single(request.headers["x-ms-content-sha256"]);
-  if (claimed === undefined) throw denied();
-  if (claimed !== (await hashOf(request.body))) {
-    throw denied("The content hash (x-ms-content-sha256) does not match the request body.");
+  if (claimed === undefined) throw denied({ kind: "contentHashMissing" });
+  const computed = await hashOf(request.body);
+  if (claimed !== computed) {
+    throw denied(
+      { kind: "contentHashMismatch", received: claimed, computed },
+      "The content hash (x-ms-content-sha256) does not match the request body.",
+    );
   }
   return claimed;
 }

@@ -3,6 +3,7 @@
  * `{"error":{"code","message","target"?}}` with the status. Anything else that is thrown becomes a
  * bare 500 so that no stack trace or internal detail ever reaches a response.
  */
+import type { RefusalReason } from "./reasons.js";
 
 /** What a {@link ServiceError} carries besides its status, code, message and headers. */
 export interface ServiceErrorExtra {
@@ -14,6 +15,8 @@ export interface ServiceErrorExtra {
    * failures). @default false
    */
   unversioned?: boolean;
+  /** Why, precisely, for the request log only: never part of the response. */
+  reason?: RefusalReason;
 }
 
 /** A failure with the HTTP status and the service's error code and message. */
@@ -22,6 +25,8 @@ export class ServiceError extends Error {
   readonly target: string | undefined;
   /** Whether the answer lacks `api-supported-versions` (see {@link ServiceErrorExtra.unversioned}). */
   readonly unversioned: boolean;
+  /** Why, precisely, for the request log only (see {@link ServiceErrorExtra.reason}). */
+  readonly reason: RefusalReason | undefined;
 
   /**
    * @param status - the HTTP status to answer with.
@@ -41,25 +46,26 @@ export class ServiceError extends Error {
     this.name = "ServiceError";
     this.target = extra.target;
     this.unversioned = extra.unversioned ?? false;
+    this.reason = extra.reason;
   }
 }
 
 /** The message of every authentication failure, as the service words it. */
 export const DENIED_MESSAGE = "Denied by the resource provider.";
 
-/** 401 Denied, optionally with a more precise message (e.g. about the content hash). */
-export function denied(message: string = DENIED_MESSAGE): ServiceError {
-  return new ServiceError(401, "Denied", message);
+/** 401 Denied, with the precise reason for the log, and optionally a more precise message (the content hash). */
+export function denied(reason: RefusalReason, message: string = DENIED_MESSAGE): ServiceError {
+  return new ServiceError(401, "Denied", message, {}, { reason });
 }
 
 /** The service's answer (recorded) for an identity id that is unknown, foreign or deleted. */
-export function identityNotOwned(): ServiceError {
-  return new ServiceError(401, "IdentityNotOwned", "Provided identity doesn't belong to the resource.");
+export function identityNotOwned(reason?: RefusalReason): ServiceError {
+  return new ServiceError(401, "IdentityNotOwned", "Provided identity doesn't belong to the resource.", {}, reason ? { reason } : {});
 }
 
 /** 400 with a code, a message and, when the service names one, the field at fault. */
-export function badRequest(code: string, message: string, target?: string): ServiceError {
-  return new ServiceError(400, code, message, {}, target === undefined ? {} : { target });
+export function badRequest(code: string, message: string, target?: string, reason?: RefusalReason): ServiceError {
+  return new ServiceError(400, code, message, {}, { ...(target === undefined ? {} : { target }), ...(reason ? { reason } : {}) });
 }
 
 /** The JSON body of an error: `target` only when there is one, as the service writes it. */

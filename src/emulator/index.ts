@@ -8,20 +8,26 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { isBase64Key } from "../signing.js";
+import { isBase64Key, KEY_CHARACTERS } from "../signing.js";
 import { createAuthenticator } from "./auth.js";
 import { createCorsHeaders } from "./cors.js";
+import { createDashboard, DASHBOARD_PATH } from "./dashboard.js";
+import { DASHBOARD_ASSETS } from "./dashboardPage.js";
 import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
 import { FaultInjector } from "./faults.js";
+import { IssuedTokens } from "./issuedTokens.js";
 import { jwksReply } from "./jwks.js";
+import { RateLimiter } from "./limits.js";
 import { createPipeline } from "./pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
+import { loggedPipeline, RequestLog } from "./requestLog.js";
 import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
+export type { LimitedOperation, RateLimit, RateLimits } from "../rateLimits.js";
 export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +38,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * @param options - see {@link EmulatorOptions}; all optional.
  * @returns the running emulator; call `close()` when done.
  * @throws TypeError for an option of the wrong form (a non-loopback host, a key that is not
- * base64, a resource id that is not a GUID, a CORS origin that is not one); Error when the port is
+ * base64, a resource id that is not a GUID, a CORS origin that is not one); RangeError for `limits`
+ * that are not understood; Error when the port is
  * taken, `dataDir` holds another resource's journal or a damaged key, or cannot be written. Damaged
  * journal lines do not stop the start: they are skipped and described on stderr.
  * @example
@@ -48,6 +55,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   checkOptions(options, host);
   const cors = createCorsHeaders(options.corsOrigins);
   const now = options.now ?? Date.now;
+  // Checked before anything is opened: a typo in the limits is a TypeError or RangeError at once.
+  // Always there (without limits it admits everything at once), so the admin API can set some.
+  const limiter = new RateLimiter(options.limits ?? {}, now);
   const store = await IdentityStore.open({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.resourceId === undefined ? {} : { resourceId: options.resourceId.toLowerCase() }),
@@ -62,20 +72,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       privateKey: await signingKeyFor(options.dataDir),
     });
     const faults = new FaultInjector();
-    const handle = createPipeline({
+    const log = new RequestLog();
+    const repeatability = new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now);
+    const tokens = new IssuedTokens();
+    const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
       context: { store, minter, now },
       faults,
-      repeatability: new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now),
+      repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
       jwks: jwksReply(minter.jwks),
+      limiter,
     });
-    const server = await listen(handle, options.port ?? 0, host, cors);
+    // Without the dashboard nobody reads the log: the pipeline runs unwrapped.
+    const dashboard =
+      options.dashboard === false
+        ? undefined
+        : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
+    const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
+    const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept);
     const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
       connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
       accessKey,
+      dashboardUrl: dashboard && `${endpoint}${DASHBOARD_PATH}`,
       resourceId: store.resourceId,
       tokenPublicKey: minter.publicKey,
       tokenKeyId: minter.keyId,
@@ -83,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       identities: () => store.list(),
       identity: (id) => store.get(id),
       close: async () => {
+        dashboard?.close();
         await server.close();
         await minter?.close();
         await store.close();
@@ -113,7 +135,7 @@ function checkOptions(options: EmulatorOptions, host: string): void {
   if (!isLoopback(host)) throw new TypeError("The emulator listens on loopback only: use host 127.0.0.1, ::1 or localhost.");
   const { accessKey } = options;
   if (accessKey !== undefined && !isBase64Key(accessKey))
-    throw new TypeError("The access key must be standard base64, e.g. 64 random bytes encoded.");
+    throw new TypeError(`The access key must be ${KEY_CHARACTERS}, e.g. 64 random bytes encoded.`);
   if (options.resourceId !== undefined && !GUID.test(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;

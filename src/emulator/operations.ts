@@ -4,6 +4,7 @@
  */
 import { supportsCustomId, type ApiVersion } from "./apiVersion.js";
 import { badRequest, identityNotOwned } from "./errors.js";
+import type { RefusalReason } from "./reasons.js";
 import { jsonReply, type Reply } from "./reply.js";
 import type { IdentityStore } from "./store.js";
 import { checkTeamsExchange } from "./teams.js";
@@ -119,8 +120,15 @@ async function exchangeTeamsToken(context: OperationContext, request: OperationR
  */
 function liveIdentity(context: OperationContext, request: OperationRequest): string {
   const id = request.id ?? "";
-  if (context.store.get(id) === undefined) throw identityNotOwned();
+  if (context.store.get(id) === undefined) throw identityNotOwned(notOwnedReason(context.store, id));
   return id;
+}
+
+/** Why an id names no live identity: deleted, of another resource, or never created. */
+function notOwnedReason(store: IdentityStore, id: string): RefusalReason {
+  const deleted = store.deleted(id);
+  if (deleted !== undefined) return { kind: "identityDeleted", id, deletedAt: deleted.deletedAt };
+  return id.startsWith(`8:acs:${store.resourceId}_`) ? { kind: "identityUnknown", id } : { kind: "identityForeign", id };
 }
 
 /** Every operation's handler, by name. */

@@ -1,6 +1,6 @@
 /**
  * The order in which a request is checked and answered: preflight, the public JWKS document, route
- * (404/405), injected fault, api-version (400), authentication (401), repeatability, then the
+ * (404/405), injected fault, api-version (400), authentication (401), rate limits (429), repeatability, then the
  * operation. The HTTP plumbing around it lives in `server.ts`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +14,10 @@ import { OPERATIONS, type OperationContext, type OperationRequest } from "./oper
 import { errorReply, withSupportedVersions, type Reply } from "./reply.js";
 import { repeatabilityKey, type RepeatabilityCache, type RepeatabilityLimits } from "./repeatability.js";
 import { ServiceError, toServiceError } from "./errors.js";
+import type { RefusalReason } from "./reasons.js";
 import { matchRoute, type Route } from "./routes.js";
+import type { Operation } from "./types.js";
+import type { RateLimiter } from "./limits.js";
 
 /** A request whose body has been read. */
 export interface IncomingRequest {
@@ -28,8 +31,18 @@ export interface IncomingRequest {
   body: Buffer;
 }
 
-/** What to do with a request: answer it, or drop the connection (an injected fault). */
-export type Outcome = { reply: Reply; drop?: undefined } | { drop: true; reply?: undefined };
+/** What to do with a request: answer it, or drop the connection (an injected fault); and what the log keeps of it. */
+export type Outcome = ({ reply: Reply; drop?: undefined } | { drop: true; reply?: undefined }) & OutcomeNote;
+
+/** What the request log learns from the pipeline besides the answer. */
+export interface OutcomeNote {
+  /** The operation the request was routed to. */
+  operation?: Operation;
+  /** The identity id in the path. */
+  id?: string;
+  /** Why the request was refused, or the fault that answered it. */
+  reason?: RefusalReason;
+}
 
 /** Everything the pipeline needs. */
 export interface PipelineParts {
@@ -40,6 +53,8 @@ export interface PipelineParts {
   repeatabilityLimits: RepeatabilityLimits;
   /** The answer to `GET /.well-known/jwks.json`: the public keys that verify issued tokens. */
   jwks: Reply;
+  /** The rate limits (option `limits`, or set through the admin API). */
+  limiter: RateLimiter;
 }
 
 /** A base for parsing request targets; only the path and query of the result are used. */
@@ -53,23 +68,29 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
   return async (request) => {
     if (request.method === "OPTIONS") return { reply: withSupportedVersions(preflightReply(request.headers), undefined) };
     let route: Route | undefined;
+    const note: OutcomeNote = {};
     try {
       const url = parseTarget(request.target);
       if (request.method === "GET" && url.pathname === JWKS_PATH) return { reply: parts.jwks };
       route = matchRoute(request.method, url.pathname);
+      note.operation = route.operation;
+      if (route.id !== undefined) note.id = route.id;
       const fault = parts.faults.take(route.operation);
+      if (fault) note.reason = { kind: "fault", fault };
       if (fault?.latencyMs) await sleep(fault.latencyMs);
-      if (fault?.drop === "before") return { drop: true };
+      if (fault?.drop === "before") return { drop: true, ...note };
       const injected = fault && faultReply(fault);
-      if (injected) return { reply: withSupportedVersions(injected, route.operation) };
+      if (injected) return { reply: withSupportedVersions(injected, route.operation), ...note };
       const processing = processRequest(parts, route, url, request);
-      if (fault?.drop !== "after") return { reply: withSupportedVersions(await processing, route.operation) };
+      if (fault?.drop !== "after") return { reply: withSupportedVersions(await processing, route.operation), ...note };
       // Processed, whatever the outcome, and then no answer: the client cannot know what happened.
       await processing.catch(() => undefined);
-      return { drop: true };
+      return { drop: true, ...note };
     } catch (thrown) {
       // Answered here, where the route is known: the error's api-supported-versions depends on it.
-      return { reply: errorReply(toServiceError(thrown), route?.operation) };
+      const error = toServiceError(thrown);
+      const reason = error.reason ?? { kind: "error", code: error.code, message: error.message };
+      return { reply: errorReply(error, route?.operation), ...note, reason };
     }
   };
 }
@@ -78,6 +99,7 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
 async function processRequest(parts: PipelineParts, route: Route, url: URL, request: IncomingRequest): Promise<Reply> {
   const version = apiVersionOf(url.searchParams);
   await parts.authenticator.authenticate(request);
+  parts.limiter.admit(request.method, url.pathname, request.body);
   const operationRequest = { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) };
   return run(parts, route, operationRequest, request.headers);
 }

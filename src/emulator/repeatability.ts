@@ -101,6 +101,11 @@ export class RepeatabilityCache {
     }
   }
 
+  /** Forgets every remembered answer (a reset of the emulator's state). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** How many request ids are remembered. */
   size(): number {
     return this.#entries.size;

@@ -31,6 +31,7 @@ export interface EmulatorServer {
  *
  * @param handle - answers one request (see `pipeline.ts`).
  * @param cors - the CORS headers for a request's `Origin`.
+ * @param intercept - answers the requests it takes (the dashboard's) and returns `true` for them.
  * @throws Error when the address cannot be bound (e.g. the port is taken).
  */
 export async function listen(
@@ -38,6 +39,7 @@ export async function listen(
   port: number,
   host: string,
   cors: CorsHeaders,
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<EmulatorServer> {
   let closing = false;
   // Sockets with a request being answered: on close, every other socket is cut at once, also one
@@ -46,6 +48,7 @@ export async function listen(
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     busy.add(req.socket);
     res.on("close", () => busy.delete(req.socket));
+    if (intercept?.(req, res)) return;
     void answer(req, res, handle, () => closing, cors);
   });
   const sockets = new Set<Socket>();
@@ -111,7 +114,7 @@ async function answer(
 }
 
 /** Reads the whole body, refusing more than {@link MAX_BODY_BYTES} as soon as it is known. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {

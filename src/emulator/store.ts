@@ -27,6 +27,15 @@ export interface StoreOptions {
   dataDir?: string;
 }
 
+/** A deleted identity, as it was when deleted. */
+export interface DeletedRecord extends IdentityRecord {
+  /** When it was deleted, milliseconds since the epoch. */
+  readonly deletedAt: number;
+}
+
+/** How many deleted identities are remembered (for the request log's reasons and the dashboard). */
+export const MAX_DELETED_KEPT = 10_000;
+
 /** Seconds a client is told to wait after a failed journal write (`Retry-After`). */
 export const WRITE_FAILED_RETRY_AFTER_SECONDS = 1;
 
@@ -34,6 +43,8 @@ export const WRITE_FAILED_RETRY_AFTER_SECONDS = 1;
 export class IdentityStore {
   readonly #live = new Map<string, MutableRecord>();
   readonly #byCustomId = new Map<string, string>();
+  /** Recently deleted identities, oldest first, at most {@link MAX_DELETED_KEPT}. */
+  readonly #deleted = new Map<string, DeletedRecord>();
   /**
    * Identity ids by the `Repeatability-Request-ID` that created them, oldest first, kept in the
    * journal too: a create repeated after a restart still finds its identity.
@@ -179,6 +190,21 @@ export class IdentityStore {
     return this.#commit({ op: "delete", id, at });
   }
 
+  /** A deleted identity of this run or the journal, while it is among the last {@link MAX_DELETED_KEPT}. */
+  deleted(id: string): DeletedRecord | undefined {
+    return this.#deleted.get(id);
+  }
+
+  /** The remembered deleted identities, oldest deletion first. */
+  listDeleted(): DeletedRecord[] {
+    return [...this.#deleted.values()];
+  }
+
+  /** Forgets the deleted identities (a reset of the emulator's state). */
+  forgetDeleted(): void {
+    this.#deleted.clear();
+  }
+
   /** Every live identity, oldest first. */
   list(): IdentityRecord[] {
     return [...this.#live.values()].map((record) => this.#snapshot(record));
@@ -224,7 +250,7 @@ export class IdentityStore {
         this.#update(event.id, (record) => (record.revokedAt = event.at));
         return;
       case "delete":
-        this.#remove(event.id);
+        this.#remove(event.id, event.at);
         return;
       case "resource":
         return;
@@ -237,10 +263,13 @@ export class IdentityStore {
   }
 
   /** A deleted identity is gone; its custom id may name a new identity afterwards. */
-  #remove(id: string): void {
+  #remove(id: string, at: number): void {
     const record = this.#live.get(id);
     if (record?.customId !== undefined) this.#byCustomId.delete(record.customId);
     this.#live.delete(id);
+    if (record === undefined) return;
+    this.#deleted.set(id, Object.freeze({ ...record, deletedAt: at }));
+    if (this.#deleted.size > MAX_DELETED_KEPT) this.#deleted.delete(this.#deleted.keys().next().value!);
   }
 
   /** Remembers as many request ids as the repeatability cache does, forgetting the oldest first. */

@@ -4,6 +4,7 @@
  * them without cycles.
  */
 import type { KeyObject } from "node:crypto";
+import type { RateLimits } from "../rateLimits.js";
 
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -11,7 +12,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Loopback address to listen on (`127.0.0.1` or `::1`). @default "127.0.0.1" */
   host?: string;
-  /** The access key, standard base64. @default a random 64-byte key, kept in `dataDir` when there is one */
+  /** The access key: base64 or base64url, padded or not. @default a random 64-byte key, kept in `dataDir` when there is one */
   accessKey?: string;
   /** Accept any non-empty `Authorization: Bearer <token>`, to test Entra ID code paths. @default false */
   allowBearer?: boolean;
@@ -32,6 +33,23 @@ export interface EmulatorOptions {
   resourceLocation?: string;
   /** The clock, in milliseconds since the epoch; inject one to freeze time in tests. @default Date.now */
   now?: () => number;
+  /**
+   * Serve the dashboard at `/_emulator/` and its JSON admin API at `/_emulator/api/`, and keep the
+   * request log they show; `false` turns all three off (those paths are then 404 like any unknown
+   * path). @default true
+   */
+  dashboard?: boolean;
+  /**
+   * Rate limits, as the service enforces them per resource: over the limit an operation answers
+   * `429 TooManyRequests` with `Retry-After` (whole seconds). `"service"` is Microsoft's documented
+   * figures per 30 seconds (create 1,000; issue 1,000; createWithToken 1,000; delete 500; revoke
+   * 500; exchange 500) over a sliding window; figures such as `"issue=100/10s,create=5/500ms"`
+   * (windows in `ms`, `s` or `m`) set others, and `"service,issue=100/10s"` mixes both. Every
+   * authenticated request counts, also a throttled one. The dashboard shows each window, and its
+   * admin API changes the limits while the emulator runs (`PUT /_emulator/api/limits`).
+   * @default undefined (no limits)
+   */
+  limits?: string | RateLimits;
 }
 
 /** An identity as the emulator stores it. Times are milliseconds since the epoch. */
@@ -100,6 +118,8 @@ export interface Emulator {
   readonly connectionString: string;
   /** The base64 access key that requests must be signed with. */
   readonly accessKey: string;
+  /** The dashboard's URL, e.g. `http://127.0.0.1:8089/_emulator/`; `undefined` with `dashboard: false`. */
+  readonly dashboardUrl: string | undefined;
   /** The resource GUID in identity ids and token claims. */
   readonly resourceId: string;
   /** The RSA public key that verifies issued tokens (RS256). */

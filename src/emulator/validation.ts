@@ -1,14 +1,12 @@
 /**
  * Reading and checking request bodies, with the service's 400 answers for bad input.
  */
-import { supportsCustomId, supportsJoinScopes, type ApiVersion } from "./apiVersion.js";
+import { knownScopesFor, supportsCustomId, type ApiVersion } from "./apiVersion.js";
 import { badRequest } from "./errors.js";
 
 /** The default token lifetime, and its bounds (api-version 2022-10-01 and later). */
 export const TOKEN_MINUTES = { default: 1440, min: 60, max: 1440 } as const;
 
-const BASE_SCOPES = ["chat", "voip"];
-const JOIN_SCOPES = ["chat.join", "chat.join.limited", "voip.join"];
 const MAX_CUSTOM_ID_LENGTH = 256;
 
 /** A request body that is a JSON object, as a plain record. */
@@ -71,11 +69,12 @@ function readScopes(value: unknown, version: ApiVersion, mayBeEmpty: boolean): s
   if (!Array.isArray(value) || (value.length === 0 && !mayBeEmpty)) {
     throw badRequest("ValidationError", "Invalid scopes - Scopes field is required.", "scopes");
   }
-  const known = supportsJoinScopes(version) ? [...BASE_SCOPES, ...JOIN_SCOPES] : BASE_SCOPES;
+  const known = knownScopesFor(version);
   for (const scope of value) {
     // The service's answer to an unknown scope is not recorded (ASSUMPTIONS.md): same code and target.
     if (typeof scope !== "string" || !known.includes(scope)) {
-      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`, "scopes");
+      const reason = { kind: "scopeInvalid", scope: String(scope), apiVersion: version, valid: known } as const;
+      throw badRequest("ValidationError", `Invalid scopes - each scope must be one of: ${known.join(", ")}.`, "scopes", reason);
     }
   }
   return [...new Set(value as string[])];

@@ -32,6 +32,18 @@ describe("acs-identity emulator", () => {
       allowBearer: false,
       corsOrigins: ["http://localhost:5173", "https://app.contoso.test"],
     });
+    expect(parseEmulatorArgs(["--limits", "service,issue=100/10s"])).toStrictEqual({
+      help: false,
+      allowBearer: false,
+      limits: {
+        create: { requests: 1000, windowMs: 30_000 },
+        issue: { requests: 100, windowMs: 10_000 },
+        createWithToken: { requests: 1000, windowMs: 30_000 },
+        delete: { requests: 500, windowMs: 30_000 },
+        revoke: { requests: 500, windowMs: 30_000 },
+        exchange: { requests: 500, windowMs: 30_000 },
+      },
+    });
     expect(() => parseEmulatorArgs(["--port", "abc"])).toThrow("--port must be a number from 0 to 65535.");
     expect(() => parseEmulatorArgs(["--unknown"])).toThrow(TypeError);
   });
@@ -47,6 +59,24 @@ describe("acs-identity emulator", () => {
     expect(await running).toBe(0);
     await expect(send(endpoint!, { method: "GET", path: "/nowhere" })).rejects.toThrow(/ECONNREFUSED/);
     expect(session.err.at(-1)).toBe("Stopped.");
+  });
+
+  it("prints the dashboard's address on stderr, and serves none with --no-dashboard", async () => {
+    expect(parseEmulatorArgs(["--no-dashboard"])).toStrictEqual({ help: false, allowBearer: false, dashboard: false });
+    for (const [args, dashboard] of [
+      [[], true],
+      [["--no-dashboard"], false],
+    ] as const) {
+      let stop!: () => void;
+      const session = io(new Promise<void>((resolve) => (stop = resolve)));
+      const running = main(["emulator", "--access-key", "cHc=", ...args], session.io);
+      await vi.waitFor(() => expect(session.err).toHaveLength(dashboard ? 2 : 1));
+      const [, endpoint] = /^endpoint=(http:\/\/127\.0\.0\.1:\d+)\/;accesskey=cHc=$/.exec(session.out[0]!)!;
+      if (dashboard) expect(session.err[1]).toBe(`Dashboard: ${endpoint}/_emulator/`);
+      expect((await send(endpoint!, { method: "GET", path: "/_emulator/api/requests" })).status).toBe(dashboard ? 200 : 404);
+      stop();
+      expect(await running).toBe(0);
+    }
   });
 
   it("shows help, and refuses unknown commands and options with exit code 2", async () => {
@@ -68,7 +98,11 @@ describe("acs-identity emulator with bad option values", () => {
   it.each([
     [["--port", "99999"], "--port must be a number from 0 to 65535."],
     [["--host", "10.0.0.1"], "The emulator listens on loopback only"],
-    [["--access-key", "not base64!"], "The access key must be standard base64"],
+    [
+      ["--access-key", "not base64!"],
+      'The access key must be base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding, e.g. 64 random bytes encoded.',
+    ],
+    [["--limits", "issue=5"], 'Rate limits: "issue=5" is not understood. Expected "service", or operation=requests/window pairs'],
     [["--cors-origin", "*"], 'A CORS origin must be http(s)://host[:port], e.g. http://localhost:5173, without a path: "*" is not.'],
   ])("%j exits 2 and says what is wrong", async (args, fragment) => {
     const session = io();

@@ -136,11 +136,11 @@ describe("exit codes", () => {
   it.each([
     [
       ["issue-token", "--user", "8:acs:x", "--scopes", "chat,bogus,Voip"],
-      '--scopes: "bogus", "Voip" not known to api-version 2023-10-01; use chat, voip, chat.join, chat.join.limited, voip.join.',
+      'Unknown scope "bogus" for api-version 2023-10-01: use one of chat, voip, chat.join, chat.join.limited, voip.join, or new UnknownTokenScope(name).',
     ],
     [
       ["create-user-and-token", "--scopes", "voip.join", "--api-version", "2022-10-01"],
-      '--scopes: "voip.join" not known to api-version 2022-10-01; use chat, voip.',
+      'Unknown scope "voip.join" for api-version 2022-10-01: use one of chat, voip, or new UnknownTokenScope(name).',
     ],
     [["revoke", "--user", "bob"], '--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; "bob" is not one.'],
     [
@@ -181,6 +181,25 @@ describe("exit codes", () => {
     const denied = await run(["create-user"], { COMMUNICATION_CONNECTION_STRING: wrongKey });
     expect(denied.code).toBe(3);
     expect(denied.err.join("\n")).not.toContain(Buffer.alloc(64, 1).toString("base64"));
+  });
+
+  it("under --json, reports the status and code that a refused argument carries, as the service would have answered", async () => {
+    const { server, requests, connectionString } = await countingServer();
+    try {
+      const argv = ["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "59", "--json"];
+      const result = await run(argv, { COMMUNICATION_CONNECTION_STRING: connectionString });
+      expect(result.code).toBe(2);
+      expect(result.out).toStrictEqual([
+        '{"error":{"message":"tokenExpiresInMinutes must be an integer from 60 to 1440 (1 to 24 hours).","status":400,"code":"ValidationError","exitCode":2}}',
+      ]);
+      const usage = await run(["revoke", "--user", "bob", "--json"], { COMMUNICATION_CONNECTION_STRING: connectionString });
+      expect(usage.out).toStrictEqual([
+        '{"error":{"message":"--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; \\"bob\\" is not one.","exitCode":2}}',
+      ]);
+      expect(requests()).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("1 when the service cannot be reached", async () => {

@@ -102,3 +102,32 @@ describe("a drop-after fault", () => {
     expect(emulator.faults.remaining()).toBe(0);
   });
 });
+
+describe("bearer tokens and DNS rebinding", () => {
+  /** A bearer create as a page would send it, with the Host its browser puts on it. */
+  async function bearerCreate(bearerEmulator: Emulator, host: string): Promise<string> {
+    const { port } = new URL(bearerEmulator.endpoint);
+    const text = `POST /identities?api-version=${API} HTTP/1.1\r\nhost: ${host.replace("PORT", port)}\r\nauthorization: Bearer any-token\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`;
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.end(text));
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk.toString()));
+      socket.on("close", () => resolve(received.split("\r\n", 1)[0]!));
+      socket.on("error", reject);
+    });
+  }
+
+  it("refuses a bearer token whose Host is not loopback (a page rebound to 127.0.0.1), and takes it for loopback hosts", async () => {
+    const bearerEmulator = await startEmulator({ allowBearer: true });
+    try {
+      expect(await bearerCreate(bearerEmulator, "evil.example:PORT")).toBe("HTTP/1.1 401 Unauthorized");
+      expect(await bearerCreate(bearerEmulator, "evil.example")).toBe("HTTP/1.1 401 Unauthorized");
+      expect(await bearerCreate(bearerEmulator, "127.0.0.1:PORT")).toBe("HTTP/1.1 201 Created");
+      expect(await bearerCreate(bearerEmulator, "localhost:PORT")).toBe("HTTP/1.1 201 Created");
+      expect(await bearerCreate(bearerEmulator, "[::1]:PORT")).toBe("HTTP/1.1 201 Created");
+      expect(bearerEmulator.identities()).toHaveLength(3);
+    } finally {
+      await bearerEmulator.close();
+    }
+  });
+});

@@ -17,7 +17,7 @@ export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  /** The body parsed as JSON (`undefined` when empty). */
+  /** The body parsed as JSON (`undefined` when empty or text/*, as the dashboard page). */
   json: any;
 }
 
@@ -46,7 +46,8 @@ export function send(endpoint: string, request: RawRequest): Promise<RawResponse
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: text ? JSON.parse(text) : undefined });
+        const json = text && !/^text\//.test(res.headers["content-type"] ?? "") ? JSON.parse(text) : undefined;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
       res.on("error", reject);
     });
