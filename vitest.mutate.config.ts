@@ -33,6 +33,7 @@ export default defineConfig({
       "test/emulator/journal.test.ts",
       "test/emulator/journalEvents.test.ts",
       "test/emulator/journalFailures.test.ts",
+      "test/emulator/reasons.test.ts",
       "test/emulator/store.test.ts",
       "test/emulator/storeCreates.test.ts",
     ],

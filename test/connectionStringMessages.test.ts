@@ -5,6 +5,7 @@ import { parseConnectionString } from "../src/connectionString.js";
 
 const KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
 const ENDPOINT = "https://contoso.communication.azure.com";
+const KEY_CHARACTERS = 'base64 or base64url characters (A-Z, a-z, 0-9, "+" and "/", or "-" and "_"), with or without "=" padding';
 const FORMAT =
   'Expected "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>" (copy it from the Azure portal, Keys).';
 
@@ -45,14 +46,18 @@ describe("parseConnectionString: exact refusals", () => {
     [
       "a key with a space inside",
       `endpoint=${ENDPOINT}/;accesskey=ab cd`,
-      `The connection string's accesskey is not standard base64. ${FORMAT}`,
+      `The connection string's accesskey is not a base64 key: ${KEY_CHARACTERS}. ${FORMAT}`,
     ],
     [
       "a key with three =",
       `endpoint=${ENDPOINT}/;accesskey=abcd===`,
-      `The connection string's accesskey is not standard base64. ${FORMAT}`,
+      `The connection string's accesskey is not a base64 key: ${KEY_CHARACTERS}. ${FORMAT}`,
     ],
-    ["a key with = inside", `endpoint=${ENDPOINT}/;accesskey=ab=cd`, `The connection string's accesskey is not standard base64. ${FORMAT}`],
+    [
+      "a key with = inside",
+      `endpoint=${ENDPOINT}/;accesskey=ab=cd`,
+      `The connection string's accesskey is not a base64 key: ${KEY_CHARACTERS}. ${FORMAT}`,
+    ],
   ])("%s", (_what, connectionString, message) => {
     expect(refusal(connectionString)).toStrictEqual({ name: "TypeError", message });
   });
