@@ -227,3 +227,47 @@ describe("createAuthenticator: edges", () => {
     expect(await outcome(request)).toStrictEqual(DENIED);
   });
 });
+
+describe("createAuthenticator: the reason recorded with a refusal", () => {
+  /** The refusal's reason for the request log. */
+  async function reasonOf(request: Awaited<ReturnType<typeof signed>>, allowBearer = false) {
+    const error = await authenticator(allowBearer)
+      .authenticate(request)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).toBeInstanceOf(ServiceError);
+    return (error as ServiceError).reason;
+  }
+
+  it.each([
+    ["localhost:8089", "127.0.0.1:8089"],
+    ["[::1]:8089", "127.0.0.1:8089"],
+    ["127.0.0.1:8089", "localhost:8089"],
+    ["127.0.0.1", "localhost"],
+    ["localhost", "localhost:8089"],
+  ])("names the loopback host %s that the client signed, when it sent to %s", async (signedHost, receivedHost) => {
+    const request = await signed({ host: signedHost });
+    request.headers.host = receivedHost;
+    expect(await reasonOf(request)).toStrictEqual({ kind: "hostMismatch", signedHost, receivedHost });
+  });
+
+  it("a signature for no loopback variant of the host is a signature mismatch", async () => {
+    const request = await signed({ host: "example.com:8089" });
+    request.headers.host = HOST;
+    expect(await reasonOf(request)).toMatchObject({ kind: "signatureMismatch" });
+  });
+
+  it.each([["a b"], ["127.0.0.1:80"]])("a Host %j that URL parsing refuses or changes is invalid", async (host) => {
+    const request = await signed();
+    request.headers.host = host;
+    expect(await reasonOf(request)).toStrictEqual({ kind: "hostInvalid", host });
+  });
+
+  it("a bearer token sent to a host that is not loopback is refused, naming the host", async () => {
+    const request = await signed({ host: "example.com:8089" });
+    request.headers.authorization = "Bearer abc";
+    expect(await reasonOf(request, true)).toStrictEqual({ kind: "hostNotLoopback", host: "example.com:8089" });
+  });
+});

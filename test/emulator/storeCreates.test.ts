@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { DEFAULT_REPEATABILITY_LIMITS } from "../../src/emulator/repeatability.js";
-import { IdentityStore } from "../../src/emulator/store.js";
+import { IdentityStore, MAX_DELETED_KEPT } from "../../src/emulator/store.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const A = `8:acs:${RESOURCE}_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
@@ -195,5 +195,53 @@ describe("replay", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("deleted identities", () => {
+  it("are remembered as they were, with the time of deletion, oldest first, until forgotten", async () => {
+    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const a = await store.create("a", 1);
+    const b = await store.create(undefined, 2);
+    await store.tokenIssued(b.id, 3);
+    await store.delete(b.id, 4);
+    await store.delete(a.id, 5);
+    const deletedB = { id: b.id, createdAt: 2, lastTokenIssuedAt: 3, deletedAt: 4 };
+    expect(store.deleted(b.id)).toStrictEqual(deletedB);
+    expect(Object.isFrozen(store.deleted(b.id))).toBe(true);
+    expect(store.listDeleted()).toStrictEqual([deletedB, { id: a.id, customId: "a", createdAt: 1, deletedAt: 5 }]);
+    expect(store.deleted("8:acs:unknown")).toBeUndefined();
+    store.forgetDeleted();
+    expect(store.listDeleted()).toStrictEqual([]);
+    expect(store.deleted(b.id)).toBeUndefined();
+  });
+
+  it("a delete of an identity the store does not have remembers nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "acs-store-deleted-"));
+    try {
+      await writeFile(
+        join(dir, JOURNAL_FILE),
+        `${JSON.stringify({ op: "resource", resourceId: RESOURCE })}\n${JSON.stringify({ op: "delete", id: A, at: 1 })}\n`,
+      );
+      const store = await IdentityStore.open({ dataDir: dir });
+      expect(store.listDeleted()).toStrictEqual([]);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it(`keeps exactly the last ${MAX_DELETED_KEPT}`, async () => {
+    const store = await IdentityStore.open({ resourceId: RESOURCE });
+    const ids: string[] = [];
+    for (let n = 0; n <= MAX_DELETED_KEPT; n++) {
+      const { id } = await store.create(undefined, n);
+      await store.delete(id, n);
+      ids.push(id);
+      if (n === MAX_DELETED_KEPT - 1) expect(store.listDeleted().length).toBe(MAX_DELETED_KEPT);
+    }
+    expect(store.listDeleted().length).toBe(MAX_DELETED_KEPT);
+    expect(store.deleted(ids[0]!)).toBeUndefined();
+    expect(store.deleted(ids[1]!)?.id).toBe(ids[1]);
   });
 });
