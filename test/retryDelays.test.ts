@@ -6,6 +6,7 @@ import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AbortSignalLike } from "../src/models.js";
 import {
+  delay,
   identityRetryPolicy,
   markNotRepeatable,
   markStaleConnection,
@@ -354,5 +355,27 @@ describe("the policy's edges", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^azure:acs-identity:info Retry 1 of request [0-9a-f-]{36} in 0 ms$/);
+  });
+});
+
+describe("delay (shared with the surge pacer)", () => {
+  it("rejects at once, with no timer, for a signal aborted before it is called", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const controller = new AbortController();
+    controller.abort();
+    const waited = delay(1000, controller.signal).catch((error: Error) => error);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await waited).toMatchObject({ name: "AbortError" });
+  });
+
+  it("resolves after exactly the time asked, without a signal", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let done = false;
+    const waited = delay(250, undefined).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(249);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await waited;
+    expect(done).toBe(true);
   });
 });
