@@ -9,6 +9,7 @@ export default defineConfig(
     ignores: [
       "dist/",
       "coverage/",
+      "reports/",
       "review/",
       "temp/",
       "test-results/",

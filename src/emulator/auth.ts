@@ -92,6 +92,8 @@ async function hostSigned(url: URL, signFor: (url: URL) => Promise<string> | str
   for (const host of candidates) {
     const other = new URL(url);
     other.host = host;
+    // Setting a host without a port keeps the URL's port: the bare name must drop it explicitly.
+    if (host === url.hostname) other.port = "";
     if (digestsEqual(signature, await signFor(other))) return host;
   }
   return undefined;

@@ -1,0 +1,113 @@
+// The journal's readers called directly: checkEvent's verdict on each kind of line and resourceOf's
+// choice of resource.
+import { describe, expect, it } from "vitest";
+import { checkEvent, resourceOf, type JournalLine } from "../../src/emulator/journal.js";
+
+const RESOURCE = "11111111-2222-3333-4444-555555555555";
+const OTHER = "99999999-8888-7777-6666-555555555555";
+const GUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const A = `8:acs:${RESOURCE}_${GUID}`;
+
+describe("checkEvent", () => {
+  it.each([
+    ["a resource event of this resource", { op: "resource", resourceId: RESOURCE }],
+    ["a create", { op: "create", id: A, at: 1 }],
+    ["a create with text custom id and request id", { op: "create", id: A, at: 1, customId: "c", requestId: "r" }],
+    ["an issue with a numeric custom id (only creates carry one)", { op: "issue", id: A, at: 0, customId: 5 }],
+    ["a revoke", { op: "revoke", id: A, at: -1 }],
+    ["a delete", { op: "delete", id: A, at: 1.5 }],
+  ])("accepts %s, as it is", (_what, value) => {
+    expect(checkEvent(value, RESOURCE)).toBe(value);
+  });
+
+  it.each([
+    ["another resource's resource event", { op: "resource", resourceId: OTHER }, "resource event of another resource"],
+    ["an unknown kind", { op: "rename", id: A, at: 1 }, "event of unknown kind"],
+    ["no kind", { id: A, at: 1 }, "event of unknown kind"],
+    ["no id", { op: "create", at: 1 }, "create event without an identity id"],
+    ["an empty id", { op: "issue", id: "", at: 1 }, "issue event without an identity id"],
+    ["a numeric id", { op: "revoke", id: 7, at: 1 }, "revoke event without an identity id"],
+    [
+      "another resource's id",
+      { op: "delete", id: `8:acs:${OTHER}_${GUID}`, at: 1 },
+      `delete event of an identity not of this resource (8:acs:${OTHER}_${GUID})`,
+    ],
+    ["an id with text after the GUID", { op: "create", id: `${A}0`, at: 1 }, `create event of an identity not of this resource (${A}0)`],
+    [
+      "an id with text before the GUID",
+      { op: "create", id: `8:acs:${RESOURCE}_x${GUID}`, at: 1 },
+      `create event of an identity not of this resource (8:acs:${RESOURCE}_x${GUID})`,
+    ],
+    ["no time", { op: "create", id: A }, `create event of ${A} without a valid time`],
+    ["a text time", { op: "issue", id: A, at: "1" }, `issue event of ${A} without a valid time`],
+    ["an infinite time", { op: "issue", id: A, at: Infinity }, `issue event of ${A} without a valid time`],
+    ["a NaN time", { op: "issue", id: A, at: NaN }, `issue event of ${A} without a valid time`],
+    [
+      "a numeric custom id",
+      { op: "create", id: A, at: 1, customId: 5 },
+      `create event of ${A} with a custom id or request id that is not text`,
+    ],
+    [
+      "a null request id",
+      { op: "create", id: A, at: 1, requestId: null },
+      `create event of ${A} with a custom id or request id that is not text`,
+    ],
+  ])("refuses %s", (_what, value, reason) => {
+    expect(checkEvent(value, RESOURCE)).toBe(reason);
+  });
+
+  it("quotes at most 100 characters of a foreign id", () => {
+    const long = `8:acs:${OTHER}_${"f".repeat(200)}`;
+    expect(checkEvent({ op: "create", id: long, at: 1 }, RESOURCE)).toBe(
+      `create event of an identity not of this resource (${long.slice(0, 100)})`,
+    );
+  });
+});
+
+describe("resourceOf", () => {
+  const lines = (...values: Array<Record<string, unknown>>): JournalLine[] => values.map((value, i) => ({ line: i + 1, value }));
+
+  it("is the resource event's", () => {
+    expect(resourceOf(lines({ op: "create", id: `8:acs:${OTHER}_${GUID}`, at: 1 }, { op: "resource", resourceId: RESOURCE }))).toBe(
+      RESOURCE,
+    );
+  });
+
+  it("skips resource events whose id is not a GUID, and resource ids on other events", () => {
+    expect(
+      resourceOf(
+        lines(
+          { op: "issue", resourceId: OTHER },
+          { op: "resource", resourceId: `${OTHER}0` },
+          { op: "resource", resourceId: 5 },
+          { op: "create", id: A, at: 1 },
+        ),
+      ),
+    ).toBe(RESOURCE);
+  });
+
+  it("without a resource event, is the first identity id's that names a GUID", () => {
+    expect(
+      resourceOf(
+        lines(
+          { op: "create", id: 5 },
+          { op: "create", id: `x8:acs:${OTHER}_${GUID}` },
+          { op: "create", id: `8:acs:${"-".repeat(36)}_${GUID}` },
+          { op: "create", id: A },
+          { op: "create", id: `8:acs:${OTHER}_${GUID}` },
+        ),
+      ),
+    ).toBe(RESOURCE);
+  });
+
+  it("takes no resource id or identity id that is not text, even one that reads as a GUID", () => {
+    expect(
+      resourceOf(lines({ op: "resource", resourceId: [OTHER] }, { op: "create", id: [`8:acs:${OTHER}_${GUID}`] }, { op: "create", id: A })),
+    ).toBe(RESOURCE);
+  });
+
+  it("is undefined for a journal that names none", () => {
+    expect(resourceOf(lines({ op: "issue", id: "a" }, { op: "resource" }))).toBeUndefined();
+    expect(resourceOf([])).toBeUndefined();
+  });
+});
