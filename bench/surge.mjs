@@ -174,10 +174,10 @@ async function runVariant(variant, dataDir, ids, redis) {
   const logins = schedule(ids, Number(values.seed));
   const latencies = [];
   let served = 0;
-  const started = performance.now();
+  const startedAt = performance.now();
   await Promise.all(
     logins.map(async ({ id, at, app }) => {
-      const wait = at - (performance.now() - started);
+      const wait = at - (performance.now() - startedAt);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const sent = performance.now();
       const status = await get(agent, apps[app].port, `/login?user=${encodeURIComponent(id)}`);

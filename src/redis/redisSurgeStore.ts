@@ -49,8 +49,6 @@ export interface RedisSurgeStoreOptions {
  * lock whose owner died is free again within this time.
  */
 export const ISSUE_LOCK_MS = 10_000;
-/** How long an instance waits for another one's issue before issuing itself, in milliseconds. */
-export const LOCK_WAIT_MS = 10_000;
 /** How long a waiting instance waits for the announcement of a token before looking itself, in milliseconds. */
 const ANNOUNCEMENT_WAIT_MS = 1_000;
 /** How long a user's drop count is remembered: longer than any issue can take. */
@@ -184,11 +182,11 @@ export class RedisSurgeStore implements SurgeStore {
       if (this.#dropAll || this.#pendingForgets.has(userId)) await this.#applyPending();
       if (this.#dropAll || this.#pendingForgets.has(userId)) return undefined;
       this.#listen();
-      const giveUpAt = Date.now() + LOCK_WAIT_MS;
+      // Wait as long as another instance holds the lock: its owner renews it while its issue runs
+      // (which may be paced for a whole window), and a dead owner's lock expires within ISSUE_LOCK_MS.
       for (;;) {
         const kept = await this.#keptToken(names.token, minValidityMs);
         if (kept !== undefined) return kept;
-        if (Date.now() >= giveUpAt) return await this.#issueAndKeep(names, undefined, minValidityMs, issue);
         const owner = randomUUID();
         const locked = await this.#timed(() => this.#redis.set(names.lock, owner, "PX", ISSUE_LOCK_MS, "NX"));
         if (locked === "OK") return await this.#issueAndKeep(names, owner, minValidityMs, issue);
@@ -202,22 +200,19 @@ export class RedisSurgeStore implements SurgeStore {
 
   /**
    * Issues under the lock (unless a token arrived meanwhile), keeps the token, and announces it.
-   * The lock is renewed while the issue runs; `owner` undefined: issuing without it, after waiting too long.
+   * The lock is renewed while the issue runs.
    */
   async #issueAndKeep(
     names: TokenNames,
-    owner: string | undefined,
+    owner: string,
     minValidityMs: number,
     issue: () => Promise<CommunicationAccessToken>,
   ): Promise<CommunicationAccessToken> {
     let token: CommunicationAccessToken | undefined;
-    const renewal =
-      owner === undefined
-        ? undefined
-        : setInterval(() => {
-            this.#eval(RENEW_LOCK, [names.lock], [owner, ISSUE_LOCK_MS]).catch(() => undefined);
-          }, ISSUE_LOCK_MS / 3);
-    renewal?.unref?.();
+    const renewal = setInterval(() => {
+      this.#eval(RENEW_LOCK, [names.lock], [owner, ISSUE_LOCK_MS]).catch(() => undefined);
+    }, ISSUE_LOCK_MS / 3);
+    renewal.unref?.();
     try {
       token = await this.#keptToken(names.token, minValidityMs);
       if (token !== undefined) return token;
@@ -235,7 +230,7 @@ export class RedisSurgeStore implements SurgeStore {
       throw error;
     } finally {
       clearInterval(renewal);
-      if (owner !== undefined) await this.#unlock(names.lock, owner, names.token);
+      await this.#unlock(names.lock, owner, names.token);
     }
   }
 

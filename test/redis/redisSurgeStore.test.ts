@@ -14,6 +14,7 @@ import { CommunicationIdentityClient } from "../../src/index.js";
 import { createNodeHttpClient } from "../../src/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { RedisSurgeStore, type RedisSurgeStoreOptions } from "../../src/redis/index.js";
+import { ISSUE_LOCK_MS } from "../../src/redis/redisSurgeStore.js";
 import { openToken } from "../../src/redis/tokenCipher.js";
 import { SurgeGuard, type SurgeGuardOptions } from "../../src/surge/index.js";
 import { startRedisServer, type RedisServer } from "../helpers/redisServer.js";
@@ -376,16 +377,20 @@ describe("RedisSurgeStore's issue lock", () => {
     return { token: `token-${ms}`, expiresOn: new Date(Date.now() + 24 * 3_600_000) };
   };
 
-  it("a lock left by a dead instance holds the others back at most 10 s, then they issue themselves", { timeout: 20_000 }, async () => {
-    emulator = await startEmulator();
-    const a = await instance();
-    const raw = await connect();
-    await raw.set(`${prefix}{user:8:acs:u}:lock:chat`, "a-dead-owner", "PX", 60_000);
-    const started = Date.now();
-    expect(await a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(0))).toMatchObject({ token: "token-0" });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
-    expect(Date.now() - started).toBeLessThan(12_000);
-  });
+  it(
+    "a lock left by a dead instance (no longer renewed) holds the others back at most 10 s, then they issue themselves",
+    { timeout: 20_000 },
+    async () => {
+      emulator = await startEmulator();
+      const a = await instance();
+      const raw = await connect();
+      await raw.set(`${prefix}{user:8:acs:u}:lock:chat`, "a-dead-owner", "PX", ISSUE_LOCK_MS);
+      const started = Date.now();
+      expect(await a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(0))).toMatchObject({ token: "token-0" });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+      expect(Date.now() - started).toBeLessThan(12_000);
+    },
+  );
 
   it("a lock that could not be released (Redis refused the write) is released later in the background", async () => {
     emulator = await startEmulator();
@@ -404,6 +409,24 @@ describe("RedisSurgeStore's issue lock", () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await raw.get(lock)).toBeNull();
   });
+
+  it(
+    "an instance waits for another's issue as long as it runs (a paced issue may take a whole window), and issues nothing itself",
+    { timeout: 20_000 },
+    async () => {
+      emulator = await startEmulator();
+      const [a, b] = [await instance(), await instance()];
+      const slow = a.store.tokens.fetch("chat", "8:acs:u", 60_000, issueIn(ISSUE_LOCK_MS + 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let issuedByB = 0;
+      const waiting = b.store.tokens.fetch("chat", "8:acs:u", 60_000, async () => {
+        issuedByB += 1;
+        return issueIn(0)();
+      });
+      expect([await slow, await waiting].map((token) => token?.token)).toStrictEqual(["token-12000", "token-12000"]);
+      expect(issuedByB).toBe(0);
+    },
+  );
 
   it("the owner renews its 10 s lock while a long issue runs, and releases it after", async () => {
     emulator = await startEmulator();
