@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { Journal, JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { IdentityStore } from "../../src/emulator/store.js";
 import { createIdentity, identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 
 const KEY = Buffer.alloc(64, 1).toString("base64");
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
@@ -15,33 +16,32 @@ const A = `8:acs:${RESOURCE}_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
 const B = `8:acs:${RESOURCE}_1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e`;
 
 describe("Journal", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-journal-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const temp = tempDirEachTest("acs-journal-");
 
   it("appends one JSON line per event, shares one write among concurrent appends", async () => {
-    const { journal, lines, damage } = await Journal.open(dir);
+    const { journal, lines, damage } = await Journal.open(temp.path);
     expect([lines, damage]).toStrictEqual([[], []]);
     await Promise.all([journal.append({ op: "issue", id: "a", at: 1 }), journal.append({ op: "revoke", id: "a", at: 2 })]);
     await journal.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n{"op":"revoke","id":"a","at":2}\n');
+    expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n{"op":"revoke","id":"a","at":2}\n');
   });
 
   it("cuts a torn last line and keeps appending after the last whole one", async () => {
-    await writeFile(join(dir, JOURNAL_FILE), '{"op":"issue","id":"a","at":1}\n{"op":"revo');
-    const { journal, lines, damage } = await Journal.open(dir);
+    await writeFile(join(temp.path, JOURNAL_FILE), '{"op":"issue","id":"a","at":1}\n{"op":"revo');
+    const { journal, lines, damage } = await Journal.open(temp.path);
     expect([lines, damage]).toStrictEqual([[{ line: 1, value: { op: "issue", id: "a", at: 1 } }], []]);
     await journal.append({ op: "delete", id: "a", at: 3 });
     await journal.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n{"op":"delete","id":"a","at":3}\n');
+    expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe('{"op":"issue","id":"a","at":1}\n{"op":"delete","id":"a","at":3}\n');
   });
 
   it("skips lines damaged before the last one, says which and what they seem to hold, and keeps the rest", async () => {
     const cut = `{"op":"create","id":"${A}","at":5`;
-    await writeFile(join(dir, JOURNAL_FILE), `{"op":"issue","id":"a","at":1}\ngarbage\n${cut}\n\n[1]\n{"op":"issue","id":"a","at":2}\n`);
-    const { journal, lines, damage } = await Journal.open(dir);
+    await writeFile(
+      join(temp.path, JOURNAL_FILE),
+      `{"op":"issue","id":"a","at":1}\ngarbage\n${cut}\n\n[1]\n{"op":"issue","id":"a","at":2}\n`,
+    );
+    const { journal, lines, damage } = await Journal.open(temp.path);
     expect(lines).toStrictEqual([
       { line: 1, value: { op: "issue", id: "a", at: 1 } },
       { line: 6, value: { op: "issue", id: "a", at: 2 } },
@@ -53,18 +53,14 @@ describe("Journal", () => {
     ]);
     await journal.append({ op: "delete", id: "a", at: 3 });
     await journal.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toMatch(
+    expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toMatch(
       /\n\{"op":"issue","id":"a","at":2\}\n\{"op":"delete","id":"a","at":3\}\n$/,
     );
   });
 });
 
 describe("replay of a damaged journal", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-replay-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const temp = tempDirEachTest("acs-replay-");
 
   it("checks every event: one with no id, another resource's, no time or an unknown kind is damage, not an identity", async () => {
     const other = "8:acs:99999999-9999-9999-9999-999999999999_0c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
@@ -79,14 +75,14 @@ describe("replay of a damaged journal", () => {
       { op: "create", id: B, at: 5, customId: 7 },
       { op: "revoke", id: A, at: 6 },
     ];
-    await writeFile(join(dir, JOURNAL_FILE), events.map((event) => `${JSON.stringify(event)}\n`).join(""));
-    const store = await IdentityStore.open({ dataDir: dir });
+    await writeFile(join(temp.path, JOURNAL_FILE), events.map((event) => `${JSON.stringify(event)}\n`).join(""));
+    const store = await IdentityStore.open({ dataDir: temp.path });
     try {
       expect(store.resourceId).toBe(RESOURCE);
       expect(store.list()).toStrictEqual([{ id: A, customId: "alice", createdAt: 1, revokedAt: 6 }]);
       expect(store.damageReport).toBe(
         [
-          `The emulator journal ${join(dir, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
           "  line 3: create event without an identity id",
           `  line 4: create event of an identity not of this resource (${other})`,
           `  line 5: issue event of ${A} without a valid time`,
@@ -102,15 +98,15 @@ describe("replay of a damaged journal", () => {
   });
 
   it("keeps the resource when the line naming it is lost, and reports nothing for a journal without damage", async () => {
-    await writeFile(join(dir, JOURNAL_FILE), `{"op":"reso\n${JSON.stringify({ op: "create", id: A, at: 1 })}\n`);
-    let store = await IdentityStore.open({ dataDir: dir });
+    await writeFile(join(temp.path, JOURNAL_FILE), `{"op":"reso\n${JSON.stringify({ op: "create", id: A, at: 1 })}\n`);
+    let store = await IdentityStore.open({ dataDir: temp.path });
     expect([store.resourceId, store.list().map((identity) => identity.id)]).toStrictEqual([RESOURCE, [A]]);
     await store.close();
-    await writeFile(join(dir, JOURNAL_FILE), `${JSON.stringify({ op: "create", id: A, at: 1 })}\n`);
-    store = await IdentityStore.open({ dataDir: dir });
+    await writeFile(join(temp.path, JOURNAL_FILE), `${JSON.stringify({ op: "create", id: A, at: 1 })}\n`);
+    store = await IdentityStore.open({ dataDir: temp.path });
     expect([store.resourceId, store.damageReport]).toStrictEqual([RESOURCE, undefined]);
     await store.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe(
+    expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(
       `${JSON.stringify({ op: "create", id: A, at: 1 })}\n${JSON.stringify({ op: "resource", resourceId: RESOURCE })}\n`,
     );
   });

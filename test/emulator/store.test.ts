@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { IdentityStore } from "../../src/emulator/store.js";
 import { PREVIEW, signedSend } from "./helpers.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 
@@ -93,21 +93,17 @@ describe("request ids of repeatable creates", () => {
 });
 
 describe("a store with a journal", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-store-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const temp = tempDirEachTest("acs-store-");
 
   it("shows a change only once the journal holds it", async () => {
-    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     try {
       const creating = store.create("kept", 1);
       const racing = store.create("kept", 2);
       expect(store.list()).toStrictEqual([]);
       const created = await creating;
       expect(await racing).toStrictEqual(created);
-      expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toContain(`"id":"${created.id}"`);
+      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toContain(`"id":"${created.id}"`);
       expect(store.list()).toStrictEqual([{ id: created.id, customId: "kept", createdAt: 1 }]);
 
       const revoking = store.revoke(created.id, 3);
@@ -126,11 +122,11 @@ describe("a store with a journal", () => {
   });
 
   it("writes a create that issues a token and its issue time in one write", async () => {
-    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     const created = await store.create(undefined, 5, undefined, true);
     expect(store.get(created.id)).toStrictEqual({ id: created.id, createdAt: 5, lastTokenIssuedAt: 5 });
     await store.close();
-    const lines = (await readFile(join(dir, JOURNAL_FILE), "utf8"))
+    const lines = (await readFile(join(temp.path, JOURNAL_FILE), "utf8"))
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));

@@ -4,10 +4,11 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { JOURNAL_FILE } from "../../src/emulator/journal.js";
 import { DEFAULT_REPEATABILITY_LIMITS } from "../../src/emulator/repeatability.js";
 import { IdentityStore, MAX_DELETED_KEPT } from "../../src/emulator/store.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const A = `8:acs:${RESOURCE}_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
@@ -119,18 +120,14 @@ describe("repeated creates", () => {
 });
 
 describe("the journal of creates", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-store-journal-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const temp = tempDirEachTest("acs-store-journal-");
 
   it("holds one line per create without a token, two with one", async () => {
-    const store = await IdentityStore.open({ dataDir: dir, resourceId: RESOURCE });
+    const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     const plain = await store.create("p", 1);
     const withToken = await store.create(undefined, 2, requestId(1), true);
     await store.close();
-    expect(await readFile(join(dir, JOURNAL_FILE), "utf8")).toBe(
+    expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(
       [
         { op: "resource", resourceId: RESOURCE },
         { op: "create", id: plain.id, at: 1, customId: "p" },
@@ -144,17 +141,13 @@ describe("the journal of creates", () => {
 });
 
 describe("replay", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "acs-store-replay-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const temp = tempDirEachTest("acs-store-replay-");
 
   const lines = (...events: object[]) => events.map((event) => `${JSON.stringify(event)}\n`).join("");
 
   it("ignores an issue, a revoke and a delete of an identity it does not have", async () => {
     await writeFile(
-      join(dir, JOURNAL_FILE),
+      join(temp.path, JOURNAL_FILE),
       lines(
         { op: "resource", resourceId: RESOURCE },
         { op: "issue", id: A, at: 1 },
@@ -163,7 +156,7 @@ describe("replay", () => {
         { op: "create", id: B, at: 4, customId: "b" },
       ),
     );
-    const store = await IdentityStore.open({ dataDir: dir });
+    const store = await IdentityStore.open({ dataDir: temp.path });
     try {
       expect(store.damageReport).toBeUndefined();
       expect(store.list()).toStrictEqual([{ id: B, customId: "b", createdAt: 4 }]);
@@ -173,14 +166,14 @@ describe("replay", () => {
   });
 
   it("reports damage in line order, whether the line was unreadable or not an event of this resource", async () => {
-    const path = join(dir, JOURNAL_FILE);
+    const path = join(temp.path, JOURNAL_FILE);
     await writeFile(
       path,
       lines({ op: "resource", resourceId: RESOURCE }, { op: "create", id: "8:acs:other_x", at: 1 }) +
         "garbage\n" +
         lines({ op: "rename", id: A, at: 2 }, { op: "create", id: A, at: 3 }),
     );
-    const store = await IdentityStore.open({ dataDir: dir });
+    const store = await IdentityStore.open({ dataDir: temp.path });
     try {
       expect(store.damageReport).toBe(
         [
