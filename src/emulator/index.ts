@@ -25,12 +25,11 @@ import { listen } from "./server.js";
 import { IdentityStore } from "./store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
+import { isGuid } from "./guid.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
 export type { LimitedOperation, RateLimit, RateLimits } from "../rateLimits.js";
 export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Starts an emulator and resolves once it listens.
@@ -136,7 +135,7 @@ function checkOptions(options: EmulatorOptions, host: string): void {
   const { accessKey } = options;
   if (accessKey !== undefined && !isBase64Key(accessKey))
     throw new TypeError(`The access key must be ${KEY_CHARACTERS}, e.g. 64 random bytes encoded.`);
-  if (options.resourceId !== undefined && !GUID.test(options.resourceId))
+  if (options.resourceId !== undefined && !isGuid(options.resourceId))
     throw new TypeError("The resourceId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)

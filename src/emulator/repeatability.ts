@@ -10,6 +10,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ServiceError } from "./errors.js";
 import type { Reply } from "./reply.js";
+import { isGuid } from "./guid.js";
 
 /** How long, and how many, request ids are remembered. */
 export interface RepeatabilityLimits {
@@ -22,7 +23,6 @@ export interface RepeatabilityLimits {
 /** The default {@link RepeatabilityLimits}. */
 export const DEFAULT_REPEATABILITY_LIMITS: RepeatabilityLimits = { ttlMs: 10 * 60_000, maxEntries: 10_000 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far in the future `Repeatability-First-Sent` may be: the same tolerance as `x-ms-date`. */
 const MAX_FUTURE_MS = 15 * 60_000;
 
@@ -41,7 +41,7 @@ interface Entry {
 export function repeatabilityKey(headers: IncomingHttpHeaders, now: number, limits: RepeatabilityLimits): string | undefined {
   const id = headers["repeatability-request-id"];
   if (id === undefined) return undefined;
-  if (typeof id !== "string" || !UUID.test(id)) {
+  if (typeof id !== "string" || !isGuid(id)) {
     throw rejected(400, "InvalidRepeatabilityRequestId", "The Repeatability-Request-ID header must be a UUID.");
   }
   const firstSent = headers["repeatability-first-sent"];

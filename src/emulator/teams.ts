@@ -5,6 +5,7 @@
  */
 import { badRequest, ServiceError } from "./errors.js";
 import type { JsonObject } from "./validation.js";
+import { isGuid } from "./guid.js";
 
 /** What a valid exchange request yields. */
 export interface TeamsExchange {
@@ -32,15 +33,12 @@ export function checkTeamsExchange(body: JsonObject, now: number): TeamsExchange
   if (typeof userId !== "string" || userId === "") throw required("UserId");
   const claims = typeof token === "string" ? decodeClaims(token) : undefined;
   if (claims === undefined || typeof claims.exp !== "number" || claims.exp * 1000 <= now) throw invalidToken();
-  if (!GUID.test(appId)) throw badRequest("ValidationError", "Provided AppId has invalid format.", "appId");
-  if (!GUID.test(userId)) throw badRequest("ValidationError", "Provided UserId has invalid format.", "userId");
+  if (!isGuid(appId)) throw badRequest("ValidationError", "Provided AppId has invalid format.", "appId");
+  if (!isGuid(userId)) throw badRequest("ValidationError", "Provided UserId has invalid format.", "userId");
   if (!sameGuid(claims.appid, appId)) throw badRequest("ValidationError", "Provided AppId doesn't match the access token.", "appId");
   if (!sameGuid(claims.oid, userId)) throw badRequest("ValidationError", "Provided UserId doesn't match the access token.", "userId");
   return { userId: (claims.oid as string).toLowerCase(), expiresAt: claims.exp * 1000 };
 }
-
-/** A GUID as Entra writes application and object ids. */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The service's model-validation answer for an empty field (`AppId`, `UserId`). */
 function required(field: string): ServiceError {

@@ -1,0 +1,7 @@
+/** A GUID (UUID) in its usual text form, either case: resource ids, request ids, Entra object ids. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` is a GUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (any case). */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
