@@ -1,16 +1,14 @@
-import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { platformAliases } from "./scripts/platform-modules.mjs";
 import { emulatorCommands } from "./test/browser/commands.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/helpers/chromium.js";
-
-const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
 export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: { "#hmac": src("hmac.ts"), "#nodePolicies": src("nodePolicies.ts"), "#tracing": src("tracing.ts") } },
+        resolve: { alias: platformAliases(false) },
         test: {
           name: "node",
           environment: "node",
@@ -20,13 +18,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: {
-          alias: {
-            "#hmac": src("hmac-browser.ts"),
-            "#nodePolicies": src("nodePolicies-browser.ts"),
-            "#tracing": src("tracing-browser.ts"),
-          },
-        },
+        resolve: { alias: platformAliases(true) },
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],

@@ -1,13 +1,12 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { platformAliases } from "./scripts/platform-modules.mjs";
 
 // The test set `npm run mutate` (Stryker) runs against each mutant: the node unit tests of the
 // mutated files only. No browser project (Stryker's vitest runner drives one node process), and
 // no test that runs the built package from dist/ (a mutant of src/ never reaches it).
-const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
 export default defineConfig({
-  resolve: { alias: { "#hmac": src("hmac.ts"), "#nodePolicies": src("nodePolicies.ts"), "#tracing": src("tracing.ts") } },
+  resolve: { alias: platformAliases(false) },
   test: {
     environment: "node",
     include: [

@@ -5,13 +5,13 @@
 //   thirty (measured: about 15 ms less on these machines). Node ESM goes to dist/esm (entries share
 //   chunks), Node CommonJS to dist/cjs, and the browser build to dist/browser. Dependencies stay
 //   external, so users' bundlers pick their browser builds.
-// - "#hmac", "#nodePolicies" and "#tracing" name a platform's implementation (node:crypto or Web
+// - "#hmac", "#nodePolicies" and "#tracing" (scripts/platform-modules.mjs) name a platform's implementation (node:crypto or Web
 //   Crypto; the Node.js-only policies or none; spans or none): each build picks its own here, and nothing is left to resolve
 //   at run time.
 import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import * as esbuild from "esbuild";
+import { platformAliases } from "./platform-modules.mjs";
 
 const tsc = (project) =>
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", project, "--emitDeclarationOnly"], { stdio: "inherit" });
@@ -22,9 +22,8 @@ const isCjsDeclaration = (path) => statSync(path).isDirectory() || (path.endsWit
 const platform = (browser) => ({
   name: "platform-modules",
   setup(build) {
-    build.onResolve({ filter: /^#(hmac|nodePolicies|tracing)$/ }, (args) => ({
-      path: resolve(`src/${args.path.slice(1)}${browser ? "-browser" : ""}.ts`),
-    }));
+    const aliases = platformAliases(browser);
+    build.onResolve({ filter: /^#\w+$/ }, (args) => (args.path in aliases ? { path: aliases[args.path] } : undefined));
   },
 });
 

@@ -11,7 +11,7 @@
 // token and no id: request bodies stay templates, answers keep field names and value formats only.
 // Compare it with recorded-exchanges.json and, where Azure answers otherwise, update both.
 import { writeFileSync } from "node:fs";
-import { parseConnectionString } from "../src/connectionString.js";
+import { parseConnectionString } from "../src/auth/connectionString.js";
 import {
   familyOf,
   playScenario,

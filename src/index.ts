@@ -4,22 +4,22 @@
  *
  * @packageDocumentation
  */
-export { CommunicationIdentityClient, DEFAULT_API_VERSION } from "./communicationIdentityClient.js";
-export { parseConnectionString, type ParsedConnectionString } from "./connectionString.js";
-export { AccessKeyCredential } from "./keyCredential.js";
-export { createCommunicationAccessKeyCredentialPolicy, accessKeyCredentialPolicyName } from "./accessKeyCredentialPolicy.js";
-export { COMMUNICATION_SCOPE } from "./tokenCredentialPolicy.js";
+export { CommunicationIdentityClient, DEFAULT_API_VERSION } from "./client/communicationIdentityClient.js";
+export { parseConnectionString, type ParsedConnectionString } from "./auth/connectionString.js";
+export { AccessKeyCredential } from "./auth/keyCredential.js";
+export { createCommunicationAccessKeyCredentialPolicy, accessKeyCredentialPolicyName } from "./auth/accessKeyCredentialPolicy.js";
+export { COMMUNICATION_SCOPE } from "./auth/tokenCredentialPolicy.js";
 export { logger } from "./logger.js";
-export { inspectToken, type TokenInspection } from "./inspectToken.js";
+export { inspectToken, type TokenInspection } from "./credentials/inspectToken.js";
 export {
   AutoRefreshingTokenCredential,
   DEFAULT_REFRESH_MARGIN_MS,
   type AutoRefreshingTokenCredentialOptions,
   type TokenInput,
   type TokenRefresher,
-} from "./autoRefreshingTokenCredential.js";
-export type { ServiceErrorDetails } from "./serviceError.js";
-export { KnownTokenScope, UnknownTokenScope } from "./tokenScope.js";
+} from "./credentials/autoRefreshingTokenCredential.js";
+export type { ServiceErrorDetails } from "./client/serviceError.js";
+export { KnownTokenScope, UnknownTokenScope } from "./client/tokenScope.js";
 export type {
   AbortSignalLike,
   AdditionalPolicyConfig,
@@ -44,6 +44,6 @@ export type {
   RevokeTokensOptions,
   TokenScope,
   TokenScopeArgument,
-} from "./models.js";
+} from "./client/models.js";
 export { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";

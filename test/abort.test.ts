@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { abortError, raceAbort } from "../src/abort.js";
+import { abortError, raceAbort } from "../src/transport/abort.js";
 
 describe("raceAbort", () => {
   it("returns the promise itself without a signal", () => {

@@ -9,7 +9,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCommunicationAccessKeyCredentialPolicy } from "../src/accessKeyCredentialPolicy.js";
+import { createCommunicationAccessKeyCredentialPolicy } from "../src/auth/accessKeyCredentialPolicy.js";
 import { authorizationFor, JAN_2024, KEY_A, SIGNING_VECTORS } from "./helpers/signingVectors.js";
 
 function respond(request: PipelineRequest, status = 200, headers: Record<string, string> = {}): PipelineResponse {

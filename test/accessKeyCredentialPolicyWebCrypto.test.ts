@@ -5,11 +5,11 @@ import { AzureKeyCredential } from "@azure/core-auth";
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHmacSigner } from "#hmac";
-import { createCommunicationAccessKeyCredentialPolicy } from "../src/accessKeyCredentialPolicy.js";
+import { createCommunicationAccessKeyCredentialPolicy } from "../src/auth/accessKeyCredentialPolicy.js";
 import { authorizationFor, JAN_2024, KEY_A, SIGNING_VECTORS } from "./helpers/signingVectors.js";
 
 vi.mock("#hmac", async () => {
-  const webCrypto = await import("../src/hmac-browser.js");
+  const webCrypto = await import("../src/auth/hmac-browser.js");
   return { ...webCrypto, createHmacSigner: vi.fn(webCrypto.createHmacSigner) };
 });
 
@@ -83,7 +83,7 @@ describe("the signing policy with Web Crypto", () => {
   it.each([["pw=="], ["cHc"], ["a-b_"], ["abcde=="], ["abcdef="], [KEY_A]])(
     "signs with key %s exactly as node:crypto does",
     async (key) => {
-      const nodeHmac = await vi.importActual<typeof import("../src/hmac.js")>("#hmac");
+      const nodeHmac = await vi.importActual<typeof import("../src/auth/hmac.js")>("#hmac");
       const text = "GET\n/identities\nMon, 01 Jan 2024 00:00:00 GMT;example.com;47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
       expect(await createHmacSigner(key)(text)).toBe(nodeHmac.createHmacSigner(key)(text));
     },

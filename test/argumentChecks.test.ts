@@ -2,9 +2,9 @@
 // each refusal, the edges of each range, and the values that pass.
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import type { CommunicationUser, GetTokenForTeamsUserOptions } from "../src/models.js";
-import { UnknownTokenScope, type TokenScopeArgument } from "../src/tokenScope.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import type { CommunicationUser, GetTokenForTeamsUserOptions } from "../src/client/models.js";
+import { UnknownTokenScope, type TokenScopeArgument } from "../src/client/tokenScope.js";
 import {
   checkCustomId,
   checkCustomIdApiVersion,
@@ -14,7 +14,7 @@ import {
   checkTokenExpiresInMinutes,
   refusal,
   userIdOf,
-} from "../src/validation.js";
+} from "../src/client/validation.js";
 
 const USER = "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000001";
 const PREVIEW = "2025-03-02-preview";

@@ -6,7 +6,7 @@ import {
   DEFAULT_REFRESH_MARGIN_MS,
   type TokenInput,
   type TokenRefresher,
-} from "../src/autoRefreshingTokenCredential.js";
+} from "../src/credentials/autoRefreshingTokenCredential.js";
 import { jwt, seconds } from "./helpers/jwt.js";
 
 const T0 = new Date("2024-01-01T00:00:00.000Z").getTime();

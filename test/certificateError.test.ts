@@ -1,8 +1,8 @@
 import { createPipelineRequest, isRestError, RestError } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it } from "vitest";
-import { certificateError } from "../src/certificateError.js";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import type { CommunicationIdentityClientOptions } from "../src/models.js";
+import { certificateError } from "../src/transport/certificateError.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import type { CommunicationIdentityClientOptions } from "../src/client/models.js";
 import { startIdentityServer, tlsFixture, type IdentityServer } from "./helpers/identityServer.js";
 
 const TRUST_ADVICE =

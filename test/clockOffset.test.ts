@@ -3,8 +3,8 @@
 import { AzureKeyCredential } from "@azure/core-auth";
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCommunicationAccessKeyCredentialPolicy } from "../src/accessKeyCredentialPolicy.js";
-import { EMPTY_CONTENT_HASH } from "../src/signing.js";
+import { createCommunicationAccessKeyCredentialPolicy } from "../src/auth/accessKeyCredentialPolicy.js";
+import { EMPTY_CONTENT_HASH } from "../src/auth/signing.js";
 import { JAN_2024, KEY_A } from "./helpers/signingVectors.js";
 
 const at = (minutes: number) => new Date(Date.parse(JAN_2024) + minutes * 60_000).toUTCString();

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { Coalescer } from "../src/coalescer.js";
+import { Coalescer } from "../src/credentials/coalescer.js";
 import { gate } from "./helpers/stubHttpClient.js";
 
 describe("Coalescer", () => {

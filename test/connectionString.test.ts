@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConnectionString } from "../src/connectionString.js";
+import { parseConnectionString } from "../src/auth/connectionString.js";
 
 const KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
 const ENDPOINT = "https://contoso.communication.azure.com";

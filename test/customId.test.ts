@@ -1,6 +1,6 @@
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { bodyOf, gate, stubHttpClient, type StubReply } from "./helpers/stubHttpClient.js";
 
 const KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";

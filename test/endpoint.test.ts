@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertSecureEndpoint, isLoopbackHost, parseEndpoint } from "../src/endpoint.js";
+import { assertSecureEndpoint, isLoopbackHost, parseEndpoint } from "../src/auth/endpoint.js";
 
 describe("parseEndpoint", () => {
   it.each([

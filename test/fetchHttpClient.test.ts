@@ -1,5 +1,5 @@
 /**
- * The lean fetch HttpClient (src/fetchHttpClient.ts) on Node.js's own fetch (undici), as runtimes
+ * The lean fetch HttpClient (src/transport/fetchHttpClient.ts) on Node.js's own fetch (undici), as runtimes
  * other than browsers that take the browser build run it: a network failure keeps the system
  * error's code, which the retry policy decides on. Its browser behaviour is tested in Chromium
  * (test/browser/fetchHttpClient.test.ts).
@@ -7,7 +7,7 @@
 import { createServer } from "node:net";
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { createFetchHttpClient } from "../src/fetchHttpClient.js";
+import { createFetchHttpClient } from "../src/transport/fetchHttpClient.js";
 
 /** A loopback port nothing listens on: taken from the OS, then freed. */
 async function closedPort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as node from "../src/hmac.js";
-import * as browser from "../src/hmac-browser.js";
+import * as node from "../src/auth/hmac.js";
+import * as browser from "../src/auth/hmac-browser.js";
 
 describe.each([
   ["node:crypto", node],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inspectToken } from "../src/inspectToken.js";
+import { inspectToken } from "../src/credentials/inspectToken.js";
 import { jwt } from "./helpers/jwt.js";
 
 /** The claims of a real Communication Services token (SPEC.md), with made-up ids. */

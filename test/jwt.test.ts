@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeJwtPayload, expiryOf } from "../src/jwt.js";
+import { decodeJwtPayload, expiryOf } from "../src/credentials/jwt.js";
 import { jwt } from "./helpers/jwt.js";
 
 describe("decodeJwtPayload", () => {

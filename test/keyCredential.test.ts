@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { startEmulator } from "../src/emulator/index.js";
-import { AccessKeyCredential } from "../src/keyCredential.js";
+import { AccessKeyCredential } from "../src/auth/keyCredential.js";
 
 const MESSAGE = "The access key must be a non-empty base64 string, as the Azure portal shows it under Keys.";
 

@@ -10,8 +10,8 @@ import { promisify } from "node:util";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import { identityLogPolicy } from "../src/logPolicy.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import { identityLogPolicy } from "../src/transport/logPolicy.js";
 import { stubHttpClient } from "./helpers/stubHttpClient.js";
 import { json, startRecordingServer, type Received, type RecordingServer } from "./helpers/recordingServer.js";
 

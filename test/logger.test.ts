@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { logger } from "../src/logger.js";
 
 const KEY = "c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWxvZy1zY2FuLXRlc3QtMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==";

@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { createPipelineRequest, isRestError, type PipelineRequestOptions } from "@azure/core-rest-pipeline";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import { createNodeHttpClient } from "../src/nodeHttpClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import { createNodeHttpClient } from "../src/transport/nodeHttpClient.js";
 import { startIdentityServer, tlsFixture, type IdentityServer } from "./helpers/identityServer.js";
 
 interface Seen {

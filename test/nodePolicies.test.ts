@@ -3,10 +3,10 @@ import { createPrivateKey } from "node:crypto";
 import https from "node:https";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { startEmulator } from "../src/emulator/index.js";
-import * as browser from "../src/nodePolicies-browser.js";
-import * as node from "../src/nodePolicies.js";
+import * as browser from "../src/transport/nodePolicies-browser.js";
+import * as node from "../src/transport/nodePolicies.js";
 import { startIdentityServer, tlsFixture } from "./helpers/identityServer.js";
 
 async function headersAfter(policy: PipelinePolicy, preset: Record<string, string> = {}): Promise<PipelineRequest["headers"]> {

@@ -6,9 +6,9 @@ import {
   type TransferProgressEvent,
 } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import type { CommunicationIdentityClientOptions, FullOperationResponse } from "../src/models.js";
+import type { CommunicationIdentityClientOptions, FullOperationResponse } from "../src/client/models.js";
 import { teamsUserToken, TEAMS_APP_ID, TEAMS_USER_OBJECT_ID } from "./helpers/jwt.js";
 import { startRecordingProxy, type ProxyReply, type Received, type RecordingProxy } from "./helpers/recordingProxy.js";
 

@@ -1,5 +1,5 @@
 /**
- * The fixed-order pipeline (src/pipeline.ts) against core's general one as the oracle: the same
+ * The fixed-order pipeline (src/transport/pipeline.ts) against core's general one as the oracle: the same
  * policies added at the same places, in any order, run in the same order; a duplicate name is
  * refused with core's message.
  */
@@ -12,7 +12,7 @@ import {
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { createPipeline, type Pipeline, type PolicyPlace } from "../src/pipeline.js";
+import { createPipeline, type Pipeline, type PolicyPlace } from "../src/transport/pipeline.js";
 
 const PLACES: PolicyPlace[] = [{}, { phase: "Retry" }, { afterPhase: "Retry" }, { phase: "Sign" }, { afterPhase: "Sign" }];
 

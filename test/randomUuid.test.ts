@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { randomUuid } from "../src/randomUuid.js";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { randomUuid } from "../src/client/randomUuid.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { startEmulator } from "../src/emulator/index.js";
 import { fallbackUuids, UUID_V4, withoutRandomUUID } from "./helpers/uuid.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatRateLimits, limitedOperationOf, parseRateLimits } from "../src/rateLimits.js";
-import { SlidingWindow } from "../src/slidingWindow.js";
+import { formatRateLimits, limitedOperationOf, parseRateLimits } from "../src/limits/rateLimits.js";
+import { SlidingWindow } from "../src/limits/slidingWindow.js";
 
 describe("parseRateLimits", () => {
   it("reads figures in ms, s and m, and lets later items win over 'service'", () => {

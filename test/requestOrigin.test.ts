@@ -1,6 +1,6 @@
 import { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { signedHeaders } from "./emulator/helpers.js";
 import { json, startRecordingServer, type Received, type RecordingServer } from "./helpers/recordingServer.js";
 

@@ -2,7 +2,7 @@
 // and the exact error for each malformed body.
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { parseTimestamp, toAccessToken, toUser, toUserDetails, toUserToken } from "../src/responses.js";
+import { parseTimestamp, toAccessToken, toUser, toUserDetails, toUserToken } from "../src/client/responses.js";
 
 const ID = "8:acs:00000000-0000-0000-0000-000000000001_00000000-0000-0000-0000-000000000002";
 const TOKEN = { token: "t.o.k", expiresOn: "2024-01-02T03:04:05.678+00:00" };

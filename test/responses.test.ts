@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTimestamp } from "../src/responses.js";
+import { parseTimestamp } from "../src/client/responses.js";
 
 describe("parseTimestamp", () => {
   it.each([

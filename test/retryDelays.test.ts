@@ -4,7 +4,7 @@
 import { createEmptyPipeline, createHttpHeaders, createPipelineRequest, RestError, type HttpClient } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AbortSignalLike } from "../src/models.js";
+import type { AbortSignalLike } from "../src/client/models.js";
 import {
   delay,
   identityRetryPolicy,
@@ -12,7 +12,7 @@ import {
   markStaleConnection,
   retryAfterMs,
   wasRepeatedAfterUnknownOutcome,
-} from "../src/retryPolicy.js";
+} from "../src/transport/retryPolicy.js";
 
 type Outcome = { status: number; headers?: Record<string, string> } | { error: string };
 

@@ -14,7 +14,7 @@ import {
   markStaleConnection,
   retryAfterMs,
   wasRepeatedAfterUnknownOutcome,
-} from "../src/retryPolicy.js";
+} from "../src/transport/retryPolicy.js";
 
 type Outcome = { status: number; headers?: Record<string, string> } | { error: string; mark?: (error: RestError) => void };
 

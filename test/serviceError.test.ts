@@ -1,8 +1,8 @@
 // serviceError: the exact message of each failure, and each hint where it applies and nowhere else.
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { markNotRepeatable } from "../src/retryPolicy.js";
-import { serviceError, serviceErrorCode } from "../src/serviceError.js";
+import { markNotRepeatable } from "../src/transport/retryPolicy.js";
+import { serviceError, serviceErrorCode } from "../src/client/serviceError.js";
 
 const NOW = Date.parse("Mon, 01 Jan 2024 12:00:00 GMT");
 const IDENTITIES = "https://contoso.communication.azure.com/identities?api-version=2023-10-01";

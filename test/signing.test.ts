@@ -7,7 +7,7 @@ import {
   pathAndQuery,
   standardBase64,
   stringToSign,
-} from "../src/signing.js";
+} from "../src/auth/signing.js";
 
 describe("pathAndQuery", () => {
   it.each([

@@ -9,7 +9,7 @@ import { createCommunicationAccessKeyCredentialPolicy as officialPolicy } from "
 import { createHttpHeaders, createPipelineRequest, type PipelinePolicy, type PipelineRequest } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCommunicationAccessKeyCredentialPolicy as ourPolicy } from "../src/accessKeyCredentialPolicy.js";
+import { createCommunicationAccessKeyCredentialPolicy as ourPolicy } from "../src/auth/accessKeyCredentialPolicy.js";
 
 const SIGNING_HEADERS = ["x-ms-date", "x-ms-content-sha256", "authorization"] as const;
 

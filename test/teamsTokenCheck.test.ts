@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import { checkTeamsTokenClaims, TEAMS_TOKEN_CLOCK_LEEWAY_MS } from "../src/teamsTokenCheck.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import { checkTeamsTokenClaims, TEAMS_TOKEN_CLOCK_LEEWAY_MS } from "../src/client/teamsTokenCheck.js";
 import { jwt, seconds } from "./helpers/jwt.js";
 import { bodyOf, stubHttpClient } from "./helpers/stubHttpClient.js";
 

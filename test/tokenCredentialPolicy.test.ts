@@ -8,10 +8,10 @@ import {
   type RestError,
 } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import { createNodeHttpClient } from "../src/nodeHttpClient.js";
-import { COMMUNICATION_SCOPE, TOKEN_FETCH_LIMIT_MS, tokenCredentialPolicy } from "../src/tokenCredentialPolicy.js";
+import { createNodeHttpClient } from "../src/transport/nodeHttpClient.js";
+import { COMMUNICATION_SCOPE, TOKEN_FETCH_LIMIT_MS, tokenCredentialPolicy } from "../src/auth/tokenCredentialPolicy.js";
 
 function credentialIssuing(lifetimesMs: number[]): TokenCredential & { calls: number } {
   const credential = {

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import type { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
+import type { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import type { TokenScope as OfficialTokenScope } from "@azure/communication-identity";
-import { KnownTokenScope, UnknownTokenScope, type TokenScope } from "../src/tokenScope.js";
+import { KnownTokenScope, UnknownTokenScope, type TokenScope } from "../src/client/tokenScope.js";
 
 // Compile-time checks: tsconfig.test.json compiles this file, and each @ts-expect-error fails the
 // type-check if the line below it ever compiles.
@@ -83,7 +83,7 @@ function completionsAtEnd(code: string): string[] {
 describe("TokenScope", () => {
   it("rejects typos with the same diagnostics as the official type (TS2820 with a suggestion)", () => {
     const check = (from: string) => `import type { TokenScope } from "${from}";\nexport const a: TokenScope[] = ["Chat", "voice"];\n`;
-    const ours = diagnosticsOf(check("../../src/tokenScope.js"));
+    const ours = diagnosticsOf(check("../../src/client/tokenScope.js"));
     const official = diagnosticsOf(check("@azure/communication-identity"));
     expect(ours).toStrictEqual([
       [2820, `Type '"Chat"' is not assignable to type 'TokenScope'. Did you mean '"chat"'?`],
@@ -94,7 +94,7 @@ describe("TokenScope", () => {
 
   it("is completed by editors inside a scopes argument", () => {
     const code = [
-      'import type { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";',
+      'import type { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";',
       "declare const client: CommunicationIdentityClient;",
       'void client.issueToken("8:acs:x", ["',
     ].join("\n");

@@ -1,8 +1,8 @@
 import { createHttpHeaders, type HttpClient, type RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../src/communicationIdentityClient.js";
-import type { CommunicationUser, GetTokenForTeamsUserOptions, TokenScope } from "../src/models.js";
-import { KnownTokenScope, UnknownTokenScope } from "../src/tokenScope.js";
+import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
+import type { CommunicationUser, GetTokenForTeamsUserOptions, TokenScope } from "../src/client/models.js";
+import { KnownTokenScope, UnknownTokenScope } from "../src/client/tokenScope.js";
 
 const KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==";
 const ENTRA_TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJvaWQiOiJ4In0.secret-entra-signature";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SDK_USER_AGENT } from "../src/pipeline.js";
+import { SDK_USER_AGENT } from "../src/transport/pipeline.js";
 import { PACKAGE_VERSION } from "../src/version.js";
 
 describe("PACKAGE_VERSION", () => {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
-import { parseRateLimits } from "../rateLimits.js";
+import { parseRateLimits } from "../limits/rateLimits.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 const USAGE = `Usage: acs-identity emulator [options]

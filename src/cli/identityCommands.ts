@@ -7,12 +7,12 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
-import { CommunicationIdentityClient, DEFAULT_API_VERSION } from "../communicationIdentityClient.js";
-import { parseConnectionString } from "../connectionString.js";
-import { assertSecureEndpoint } from "../endpoint.js";
-import { inspectToken } from "../inspectToken.js";
-import type { CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
-import { CUSTOM_ID_API_VERSIONS } from "../apiVersions.js";
+import { CommunicationIdentityClient, DEFAULT_API_VERSION } from "../client/communicationIdentityClient.js";
+import { parseConnectionString } from "../auth/connectionString.js";
+import { assertSecureEndpoint } from "../auth/endpoint.js";
+import { inspectToken } from "../credentials/inspectToken.js";
+import type { CommunicationAccessToken, CommunicationUser, TokenScope } from "../client/models.js";
+import { CUSTOM_ID_API_VERSIONS } from "../client/apiVersions.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
 /** The api-version that has custom ids and `get-user`. */

@@ -8,28 +8,28 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { isBase64Key, KEY_CHARACTERS } from "../signing.js";
-import { createAuthenticator } from "./auth.js";
-import { createCorsHeaders } from "./cors.js";
-import { createDashboard, DASHBOARD_PATH } from "./dashboard.js";
-import { DASHBOARD_ASSETS } from "./dashboardPage.js";
-import { ACCESS_KEY_FILE, keptFile } from "./dataDirFiles.js";
-import { FaultInjector } from "./faults.js";
-import { IssuedTokens } from "./issuedTokens.js";
-import { jwksReply } from "./jwks.js";
-import { RateLimiter } from "./limits.js";
-import { createPipeline } from "./pipeline.js";
-import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./repeatability.js";
-import { loggedPipeline, RequestLog } from "./requestLog.js";
+import { isBase64Key, KEY_CHARACTERS } from "../auth/signing.js";
+import { createAuthenticator } from "./auth/auth.js";
+import { createCorsHeaders } from "./auth/cors.js";
+import { createDashboard, DASHBOARD_PATH } from "./admin/dashboard.js";
+import { DASHBOARD_ASSETS } from "./admin/dashboardPage.js";
+import { ACCESS_KEY_FILE, keptFile } from "./store/dataDirFiles.js";
+import { FaultInjector } from "./pipeline/faults.js";
+import { IssuedTokens } from "./tokens/issuedTokens.js";
+import { jwksReply } from "./tokens/jwks.js";
+import { RateLimiter } from "./pipeline/limits.js";
+import { createPipeline } from "./pipeline/pipeline.js";
+import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./routes/repeatability.js";
+import { loggedPipeline, RequestLog } from "./pipeline/requestLog.js";
 import { listen } from "./server.js";
-import { IdentityStore } from "./store.js";
-import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens.js";
+import { IdentityStore } from "./store/store.js";
+import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens/tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
-import { isGuid } from "./guid.js";
+import { isGuid } from "./routes/guid.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
-export type { LimitedOperation, RateLimit, RateLimits } from "../rateLimits.js";
-export { SUPPORTED_API_VERSIONS } from "./apiVersion.js";
+export type { LimitedOperation, RateLimit, RateLimits } from "../limits/rateLimits.js";
+export { SUPPORTED_API_VERSIONS } from "./routes/apiVersion.js";
 
 /**
  * Starts an emulator and resolves once it listens.

@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { CorsHeaders } from "./cors.js";
-import { ServiceError, toServiceError } from "./errors.js";
-import type { IncomingRequest, Outcome } from "./pipeline.js";
-import { errorReply, type Reply } from "./reply.js";
+import type { CorsHeaders } from "./auth/cors.js";
+import { ServiceError, toServiceError } from "./routes/errors.js";
+import type { IncomingRequest, Outcome } from "./pipeline/pipeline.js";
+import { errorReply, type Reply } from "./routes/reply.js";
 
 /** The largest request body accepted; larger ones get 413. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@
  * them without cycles.
  */
 import type { KeyObject } from "node:crypto";
-import type { RateLimits } from "../rateLimits.js";
+import type { RateLimits } from "../limits/rateLimits.js";
 
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {

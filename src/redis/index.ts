@@ -8,5 +8,5 @@ export { RedisSurgeStore, type RedisSurgeStoreOptions } from "./redisSurgeStore.
 export { ENCRYPTION_KEY_BYTES } from "./tokenCipher.js";
 // The shapes the store implements, the same as `acs-identity/surge`'s.
 export type { Reservation, SharedTokenStore, SurgeStore } from "../surge/surgeStore.js";
-export type { CommunicationAccessToken } from "../models.js";
-export type { RateLimit } from "../rateLimits.js";
+export type { CommunicationAccessToken } from "../client/models.js";
+export type { RateLimit } from "../limits/rateLimits.js";

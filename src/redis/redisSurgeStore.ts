@@ -14,8 +14,8 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { logger } from "../logger.js";
-import type { CommunicationAccessToken } from "../models.js";
-import type { RateLimit } from "../rateLimits.js";
+import type { CommunicationAccessToken } from "../client/models.js";
+import type { RateLimit } from "../limits/rateLimits.js";
 import { MemorySurgeStore, type Reservation, type SharedTokenStore, type SurgeStore } from "../surge/surgeStore.js";
 import { DROP_ALL, FORGET_USERS, HOLD, ISSUE_START, KEEP_TOKEN, KEPT_TOKEN, RENEW_LOCK, RESERVE, UNLOCK } from "./redisScripts.js";
 import { encryptionKeyOf, openToken, sealToken } from "./tokenCipher.js";

@@ -5,8 +5,8 @@
  * @internal
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { CommunicationAccessToken } from "../models.js";
-import { isBase64Key, KEY_CHARACTERS } from "../signing.js";
+import type { CommunicationAccessToken } from "../client/models.js";
+import { isBase64Key, KEY_CHARACTERS } from "../auth/signing.js";
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

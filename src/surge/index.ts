@@ -15,7 +15,7 @@ export {
   type TokenIssuer,
 } from "./tokenCache.js";
 export { PACING_MARGIN_MS } from "./pacer.js";
-export { SERVICE_RATE_LIMITS, type LimitedOperation, type RateLimit, type RateLimits } from "../rateLimits.js";
+export { SERVICE_RATE_LIMITS, type LimitedOperation, type RateLimit, type RateLimits } from "../limits/rateLimits.js";
 // The shapes the token cache's methods take and return, the same as the main entry point's.
-export type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
-export { KnownTokenScope } from "../tokenScope.js";
+export type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../client/models.js";
+export { KnownTokenScope } from "../client/tokenScope.js";

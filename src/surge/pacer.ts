@@ -19,10 +19,10 @@
  * within the 15 minutes the service allows between `x-ms-date` and its clock.
  */
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import { abortError } from "../abort.js";
+import { abortError } from "../transport/abort.js";
 import { logger } from "../logger.js";
-import { limitedOperationOf, type LimitedOperation, type RateLimits } from "../rateLimits.js";
-import { delay, retryAfterMs } from "../retryPolicy.js";
+import { limitedOperationOf, type LimitedOperation, type RateLimits } from "../limits/rateLimits.js";
+import { delay, retryAfterMs } from "../transport/retryPolicy.js";
 import type { SurgeStore } from "./surgeStore.js";
 import { ThrottledError } from "./throttledError.js";
 

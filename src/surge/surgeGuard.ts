@@ -4,8 +4,8 @@
  * and, through a shared {@link SurgeStore}, lets several app instances share one budget.
  */
 import type { HttpClient } from "@azure/core-rest-pipeline";
-import { createNodeHttpClient } from "../nodeHttpClient.js";
-import { parseRateLimits, type RateLimits } from "../rateLimits.js";
+import { createNodeHttpClient } from "../transport/nodeHttpClient.js";
+import { parseRateLimits, type RateLimits } from "../limits/rateLimits.js";
 import { pacedHttpClient } from "./pacer.js";
 import { MemorySurgeStore, type SurgeStore } from "./surgeStore.js";
 import { TokenCache, type TokenCacheOptions, type TokenIssuer } from "./tokenCache.js";

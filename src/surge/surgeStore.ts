@@ -3,9 +3,9 @@
  * the service asked every sender to hold off. One process uses {@link MemorySurgeStore}; several
  * app instances share one budget through a shared store (`acs-identity/redis`).
  */
-import type { CommunicationAccessToken } from "../models.js";
-import type { RateLimit } from "../rateLimits.js";
-import { SlidingWindow } from "../slidingWindow.js";
+import type { CommunicationAccessToken } from "../client/models.js";
+import type { RateLimit } from "../limits/rateLimits.js";
+import { SlidingWindow } from "../limits/slidingWindow.js";
 
 /** The answer of {@link SurgeStore.reserve}. */
 export interface Reservation {

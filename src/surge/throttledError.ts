@@ -1,7 +1,7 @@
 /**
  * The error of a call that pacing could not serve in time.
  */
-import type { LimitedOperation } from "../rateLimits.js";
+import type { LimitedOperation } from "../limits/rateLimits.js";
 
 /** Who made the call wait: the service (it answered 429) or the client's own budget (`rateLimits`). */
 export type ThrottledBy = "service" | "budget";

@@ -3,10 +3,10 @@
  * it has enough validity left, so that a surge of logins costs one issue per user, not one per
  * login. Tokens are secrets: nothing here logs, and the entries live in private fields.
  */
-import { JOIN_SCOPES_SINCE } from "../apiVersions.js";
-import { Coalescer } from "../coalescer.js";
-import type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../models.js";
-import { checkScopes, checkTokenExpiresInMinutes, userIdOf } from "../validation.js";
+import { JOIN_SCOPES_SINCE } from "../client/apiVersions.js";
+import { Coalescer } from "../credentials/coalescer.js";
+import type { AbortSignalLike, CommunicationAccessToken, CommunicationUser, TokenScope } from "../client/models.js";
+import { checkScopes, checkTokenExpiresInMinutes, userIdOf } from "../client/validation.js";
 import { LruMap } from "./lruMap.js";
 import type { SharedTokenStore } from "./surgeStore.js";
 

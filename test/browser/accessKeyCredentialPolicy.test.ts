@@ -1,12 +1,12 @@
 /**
- * The signing policy in real Chromium, through Web Crypto (`#hmac` is src/hmac-browser.ts in this
+ * The signing policy in real Chromium, through Web Crypto (`#hmac` is src/auth/hmac-browser.ts in this
  * project): SPEC.md's known-answer vectors under a frozen clock, no hand-set `Host`, and the key
  * imported into Web Crypto once per credential.
  */
 import { AzureKeyCredential } from "@azure/core-auth";
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCommunicationAccessKeyCredentialPolicy } from "../../src/accessKeyCredentialPolicy.js";
+import { createCommunicationAccessKeyCredentialPolicy } from "../../src/auth/accessKeyCredentialPolicy.js";
 import { authorizationFor, SIGNING_VECTORS } from "../helpers/signingVectors.js";
 
 const respond = async (request: PipelineRequest) => ({ request, status: 200, headers: createHttpHeaders() });

@@ -1,5 +1,5 @@
 /**
- * The lean fetch HttpClient (src/fetchHttpClient.ts) in real Chromium against the emulator, side
+ * The lean fetch HttpClient (src/transport/fetchHttpClient.ts) in real Chromium against the emulator, side
  * by side with the pipeline's own fetch client that it replaces in browser bundles: every outcome
  * the rest of the code relies on (answers, aborts, timeouts, network failures, refusals) is the
  * same, with exact values; and the progress callbacks report what was sent and received.
@@ -14,7 +14,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { commands } from "vitest/browser";
-import { createFetchHttpClient } from "../../src/fetchHttpClient.js";
+import { createFetchHttpClient } from "../../src/transport/fetchHttpClient.js";
 import { CommunicationIdentityClient, type AbortSignalLike, type FullOperationResponse } from "../../src/index.js";
 
 const connectionString = inject("connectionString");

@@ -1,6 +1,6 @@
 /**
  * onResponse and additionalPolicies from a page in real Chromium against the emulator; and no
- * tracing there (see src/tracing-browser.ts): no traceparent header even with a tracing context.
+ * tracing there (see src/transport/tracing-browser.ts): no traceparent header even with a tracing context.
  */
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { afterEach, expect, inject, it } from "vitest";

@@ -1,6 +1,6 @@
 /**
  * A plain http page at a LAN address is no secure context, and Chromium then has no
- * `crypto.randomUUID`: the client's ids come from `getRandomValues` instead (src/randomUuid.ts).
+ * `crypto.randomUUID`: the client's ids come from `getRandomValues` instead (src/client/randomUuid.ts).
  */
 import { describe, expect, inject, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";

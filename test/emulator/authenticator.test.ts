@@ -2,10 +2,10 @@
 // 401 Denied, the one refusal that names its reason, and the edges that are still accepted.
 import type { IncomingHttpHeaders } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createAuthenticator, MAX_CLOCK_SKEW_MS } from "../../src/emulator/auth.js";
-import { ServiceError } from "../../src/emulator/errors.js";
-import { createHmacSigner, sha256Base64 } from "../../src/hmac.js";
-import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/signing.js";
+import { createAuthenticator, MAX_CLOCK_SKEW_MS } from "../../src/emulator/auth/auth.js";
+import { ServiceError } from "../../src/emulator/routes/errors.js";
+import { createHmacSigner, sha256Base64 } from "../../src/auth/hmac.js";
+import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/auth/signing.js";
 
 const KEY = Buffer.alloc(32, 3).toString("base64");
 const NOW = Date.parse("Mon, 01 Jan 2024 12:00:00 GMT");

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { lockDataDir } from "../../src/emulator/dataDirLock.js";
+import { lockDataDir } from "../../src/emulator/store/dataDirLock.js";
 import { startEmulator } from "../../src/emulator/index.js";
 
 let dir: string;

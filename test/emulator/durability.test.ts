@@ -16,10 +16,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { JOURNAL_FILE } from "../../src/emulator/journal.js";
-import { IdentityStore } from "../../src/emulator/store.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
+import { IdentityStore } from "../../src/emulator/store/store.js";
 import { identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../../dist/esm/cli/main.js", import.meta.url));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { faultReply, FaultInjector } from "../../src/emulator/faults.js";
+import { faultReply, FaultInjector } from "../../src/emulator/pipeline/faults.js";
 import { API, createIdentity, identityPath, signedSend } from "./helpers.js";
 
 describe("FaultInjector", () => {

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHmacSigner, sha256Base64 } from "#hmac";
 import { startEmulator, SUPPORTED_API_VERSIONS, type Emulator } from "../../src/emulator/index.js";
-import { authorizationHeader, stringToSign } from "../../src/signing.js";
+import { authorizationHeader, stringToSign } from "../../src/auth/signing.js";
 import { API, createIdentity, PREVIEW, signedSend } from "./helpers.js";
 
 /** Requests generated in total, over all properties. */

@@ -5,7 +5,7 @@
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createHmacSigner, sha256Base64 } from "#hmac";
-import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/signing.js";
+import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/auth/signing.js";
 
 /** The api-version the official JS client uses. */
 export const API = "2023-10-01";

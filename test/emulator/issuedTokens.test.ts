@@ -1,6 +1,6 @@
 /** The issued tokens the dashboard shows: shortened, claims decoded, bounded, no signature kept. */
 import { describe, expect, it } from "vitest";
-import { IDENTITIES_WITH_TOKENS, IssuedTokens, TOKENS_PER_IDENTITY } from "../../src/emulator/issuedTokens.js";
+import { IDENTITIES_WITH_TOKENS, IssuedTokens, TOKENS_PER_IDENTITY } from "../../src/emulator/tokens/issuedTokens.js";
 import { teamsJwt } from "./helpers.js";
 
 const issued = (id: string, n: number) => {

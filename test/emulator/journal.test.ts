@@ -2,11 +2,11 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
-import { ACCESS_KEY_FILE, SIGNING_KEY_FILE } from "../../src/emulator/dataDirFiles.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
+import { ACCESS_KEY_FILE, SIGNING_KEY_FILE } from "../../src/emulator/store/dataDirFiles.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { Journal, JOURNAL_FILE } from "../../src/emulator/journal.js";
-import { IdentityStore } from "../../src/emulator/store.js";
+import { Journal, JOURNAL_FILE } from "../../src/emulator/store/journal.js";
+import { IdentityStore } from "../../src/emulator/store/store.js";
 import { createIdentity, identityPath, PREVIEW, signedSend, verifyWithJwks } from "./helpers.js";
 import { tempDirEachTest } from "../helpers/tempDir.js";
 

@@ -1,7 +1,7 @@
 // The journal's readers called directly: checkEvent's verdict on each kind of line and resourceOf's
 // choice of resource.
 import { describe, expect, it } from "vitest";
-import { checkEvent, resourceOf, type JournalLine } from "../../src/emulator/journal.js";
+import { checkEvent, resourceOf, type JournalLine } from "../../src/emulator/store/journal.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const OTHER = "99999999-8888-7777-6666-555555555555";

@@ -5,9 +5,9 @@ import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ServiceError } from "../../src/emulator/errors.js";
-import { Journal, JOURNAL_FILE, type JournalEvent } from "../../src/emulator/journal.js";
-import { IdentityStore, WRITE_FAILED_RETRY_AFTER_SECONDS } from "../../src/emulator/store.js";
+import { ServiceError } from "../../src/emulator/routes/errors.js";
+import { Journal, JOURNAL_FILE, type JournalEvent } from "../../src/emulator/store/journal.js";
+import { IdentityStore, WRITE_FAILED_RETRY_AFTER_SECONDS } from "../../src/emulator/store/store.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const line = (event: JournalEvent) => `${JSON.stringify(event)}\n`;

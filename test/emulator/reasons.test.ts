@@ -3,9 +3,9 @@
  * report it for the request log: exact kinds, details and sentences, and never a secret.
  */
 import { describe, expect, it } from "vitest";
-import { createAuthenticator, type AuthRequest } from "../../src/emulator/auth.js";
-import { ServiceError } from "../../src/emulator/errors.js";
-import { describe as describeReason, type RefusalReason } from "../../src/emulator/reasons.js";
+import { createAuthenticator, type AuthRequest } from "../../src/emulator/auth/auth.js";
+import { ServiceError } from "../../src/emulator/routes/errors.js";
+import { describe as describeReason, type RefusalReason } from "../../src/emulator/pipeline/reasons.js";
 import { signedHeaders } from "./helpers.js";
 
 const KEY = Buffer.alloc(64, 1).toString("base64");

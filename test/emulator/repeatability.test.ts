@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { RepeatabilityCache } from "../../src/emulator/repeatability.js";
+import { RepeatabilityCache } from "../../src/emulator/routes/repeatability.js";
 import { API, signedSend } from "./helpers.js";
 
 const REQUEST_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";

@@ -1,6 +1,6 @@
 /** The request log's ring: bounded, newest first, numbered, followed live. */
 import { describe, expect, it } from "vitest";
-import { RequestLog, type RequestLogEntry } from "../../src/emulator/requestLog.js";
+import { RequestLog, type RequestLogEntry } from "../../src/emulator/pipeline/requestLog.js";
 
 const entry = (n: number): Omit<RequestLogEntry, "seq"> => ({
   time: new Date(n).toISOString(),

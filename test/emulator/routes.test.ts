@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute } from "../../src/emulator/routes.js";
+import { matchRoute } from "../../src/emulator/routes/routes.js";
 
 describe("matchRoute", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createRsaSigner } from "../../src/emulator/rsaSigner.js";
+import { createRsaSigner } from "../../src/emulator/tokens/rsaSigner.js";
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const expected = (input: string) => sign("sha256", Buffer.from(input), privateKey).toString("base64url");

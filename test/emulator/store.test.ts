@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { JOURNAL_FILE } from "../../src/emulator/journal.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { IdentityStore } from "../../src/emulator/store.js";
+import { IdentityStore } from "../../src/emulator/store/store.js";
 import { PREVIEW, signedSend } from "./helpers.js";
 import { tempDirEachTest } from "../helpers/tempDir.js";
 
@@ -66,7 +66,7 @@ describe("customId over HTTP", () => {
 
 describe("a create racing a delete", () => {
   it("answers with the identity as the create saw it, never an identity without an id", async () => {
-    const { IdentityStore } = await import("../../src/emulator/store.js");
+    const { IdentityStore } = await import("../../src/emulator/store/store.js");
     const store = await IdentityStore.open({});
     const first = await store.create("alice", 1);
     const second = store.create("alice", 2);
@@ -80,8 +80,8 @@ describe("a create racing a delete", () => {
 
 describe("request ids of repeatable creates", () => {
   it("are remembered up to the repeatability cache's size, oldest forgotten first", async () => {
-    const { IdentityStore } = await import("../../src/emulator/store.js");
-    const { DEFAULT_REPEATABILITY_LIMITS } = await import("../../src/emulator/repeatability.js");
+    const { IdentityStore } = await import("../../src/emulator/store/store.js");
+    const { DEFAULT_REPEATABILITY_LIMITS } = await import("../../src/emulator/routes/repeatability.js");
     const store = await IdentityStore.open({});
     const requestId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
     const first = await store.create(undefined, 1, requestId(0));

@@ -5,9 +5,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { JOURNAL_FILE } from "../../src/emulator/journal.js";
-import { DEFAULT_REPEATABILITY_LIMITS } from "../../src/emulator/repeatability.js";
-import { IdentityStore, MAX_DELETED_KEPT } from "../../src/emulator/store.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
+import { DEFAULT_REPEATABILITY_LIMITS } from "../../src/emulator/routes/repeatability.js";
+import { IdentityStore, MAX_DELETED_KEPT } from "../../src/emulator/store/store.js";
 import { tempDirEachTest } from "../helpers/tempDir.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { checkTeamsExchange } from "../../src/emulator/teams.js";
+import { checkTeamsExchange } from "../../src/emulator/routes/teams.js";
 import { API, decodeJwt, signedSend, teamsJwt } from "./helpers.js";
 
 const APP = "aaaaaaaa-0000-0000-0000-000000000001";

@@ -1,7 +1,7 @@
 import { createPrivateKey, createVerify, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
-import { createTokenMinter, formatExpiresOn, signingKeyFor, type TokenMinter } from "../../src/emulator/tokens.js";
+import { createTokenMinter, formatExpiresOn, signingKeyFor, type TokenMinter } from "../../src/emulator/tokens/tokens.js";
 import { createIdentity, decodeJwt, identityPath, send, signedSend, verifyWithJwks } from "./helpers.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";

@@ -1,4 +1,4 @@
-import { randomUuid } from "../../src/randomUuid.js";
+import { randomUuid } from "../../src/client/randomUuid.js";
 
 /** RFC 4122 version 4: the version nibble 4, the variant bits 10. */
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -12,9 +12,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
 import type { FaultSpec } from "../../src/emulator/index.js";
-import type { OperationOptions } from "../../src/models.js";
+import type { OperationOptions } from "../../src/client/models.js";
 
 const EMULATOR = new URL("../../dist/esm/emulator/index.js", import.meta.url);
 /** How soon after the abort (or the timeout) the call must reject. */

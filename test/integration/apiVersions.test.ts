@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
 import { SUPPORTED_API_VERSIONS, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { KnownTokenScope, type TokenScope } from "../../src/tokenScope.js";
+import { KnownTokenScope, type TokenScope } from "../../src/client/tokenScope.js";
 import { identityPath, signedSend } from "../emulator/helpers.js";
 
 let emulator: Emulator;

@@ -3,7 +3,7 @@ import { Agent } from "node:http";
 import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 
 let emulator: Emulator;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AutoRefreshingTokenCredential } from "../../src/autoRefreshingTokenCredential.js";
-import { CommunicationIdentityClient } from "../../src/communicationIdentityClient.js";
+import { AutoRefreshingTokenCredential } from "../../src/credentials/autoRefreshingTokenCredential.js";
+import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { inspectToken } from "../../src/inspectToken.js";
+import { inspectToken } from "../../src/credentials/inspectToken.js";
 import { jwt, seconds } from "../helpers/jwt.js";
 
 let emulator: Emulator;

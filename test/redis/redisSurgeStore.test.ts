@@ -11,7 +11,7 @@ import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azur
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";
-import { createNodeHttpClient } from "../../src/nodeHttpClient.js";
+import { createNodeHttpClient } from "../../src/transport/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { RedisSurgeStore, type RedisSurgeStoreOptions } from "../../src/redis/index.js";
 import { ISSUE_LOCK_MS } from "../../src/redis/redisSurgeStore.js";

@@ -1,7 +1,7 @@
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";
-import { createNodeHttpClient } from "../../src/nodeHttpClient.js";
+import { createNodeHttpClient } from "../../src/transport/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { SurgeGuard, ThrottledError, type SurgeGuardOptions } from "../../src/surge/index.js";
 

@@ -3,7 +3,7 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";
-import { createNodeHttpClient } from "../../src/nodeHttpClient.js";
+import { createNodeHttpClient } from "../../src/transport/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { MemorySurgeStore, SurgeGuard, TokenCache, type TokenIssuer } from "../../src/surge/index.js";
 

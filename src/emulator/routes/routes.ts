@@ -1,0 +1,65 @@
+/**
+ * Routing: which operation a method and path name. Unknown paths are 404; a known path with
+ * another method is 405 with `Allow`.
+ */
+import { ServiceError } from "./errors.js";
+import type { Operation } from "../types.js";
+
+/** A matched route. */
+export interface Route {
+  /** The operation to run. */
+  operation: Operation;
+  /** The decoded identity id, for operations on one identity. */
+  id?: string;
+}
+
+type MethodTable = Partial<Record<string, Operation>>;
+
+const IDENTITY_ACTIONS: Readonly<Record<string, Operation>> = {
+  ":issueAccessToken": "issueToken",
+  ":revokeAccessTokens": "revokeTokens",
+};
+
+/**
+ * Matches a request.
+ *
+ * @param method - the HTTP method, upper-case.
+ * @param pathname - the URL's pathname, still percent-encoded.
+ * @throws {@link ServiceError} 404 for an unknown path, 405 for a method the path does not take.
+ */
+export function matchRoute(method: string, pathname: string): Route {
+  const segments = pathname.split("/").slice(1);
+  const [collection, id, action, ...rest] = segments;
+  if (rest.length > 0 || id === "" || action === "") throw notFound();
+  if (collection === "identities") {
+    if (id === undefined) return pick(method, { POST: "createUser" });
+    if (action === undefined) return { ...pick(method, { GET: "getUser", DELETE: "deleteUser" }), id: decode(id) };
+    if (!Object.hasOwn(IDENTITY_ACTIONS, action)) throw notFound();
+    return { ...pick(method, { POST: IDENTITY_ACTIONS[action]! }), id: decode(id) };
+  }
+  if (collection === "teamsUser" && id === ":exchangeAccessToken" && action === undefined) {
+    return pick(method, { POST: "exchangeTeamsToken" });
+  }
+  throw notFound();
+}
+
+function pick(method: string, table: MethodTable): Route {
+  const operation = Object.hasOwn(table, method) ? table[method] : undefined;
+  if (operation === undefined) {
+    throw new ServiceError(405, "MethodNotAllowed", `The method ${method} is not allowed here.`, { allow: Object.keys(table).join(", ") });
+  }
+  return { operation };
+}
+
+/** Ids are percent-encoded in paths; a broken escape is kept as is and matches no identity. */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function notFound(): ServiceError {
+  return new ServiceError(404, "NotFound", "The requested resource does not exist.");
+}
