@@ -14,7 +14,7 @@ import { CommunicationIdentityClient } from "../../src/index.js";
 import { createNodeHttpClient } from "../../src/transport/nodeHttpClient.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { RedisSurgeStore, type RedisSurgeStoreOptions } from "../../src/redis/index.js";
-import { ISSUE_LOCK_MS } from "../../src/redis/redisSurgeStore.js";
+import { ISSUE_LOCK_MS } from "../../src/redis/redisTokenStore.js";
 import { openToken } from "../../src/redis/tokenCipher.js";
 import { SurgeGuard, type SurgeGuardOptions } from "../../src/surge/index.js";
 import { startRedisServer, type RedisServer } from "../helpers/redisServer.js";

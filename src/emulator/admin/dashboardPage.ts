@@ -1,10 +1,10 @@
 /**
  * The dashboard page's files, served under `/_emulator/`: plain HTML, CSS and one script, written
  * here so that they are bundled into the emulator entry at build time (and never into the
- * client's browser build). The script is `dashboardScript.ts`, type-checked like the rest.
+ * client's browser build). The script is `dashboardScript.ts` and its parts, type-checked like the rest.
  */
 import type { DashboardAsset } from "./dashboard.js";
-import { dashboardScript } from "./dashboardScript.js";
+import { DASHBOARD_SCRIPT } from "./dashboardScript.js";
 
 const HTML = `<!doctype html>
 <html lang="en">
@@ -200,14 +200,5 @@ dd { margin: 0; word-break: break-all; }
 export const DASHBOARD_ASSETS: Readonly<Record<string, DashboardAsset>> = {
   "": { type: "text/html; charset=utf-8", body: HTML },
   "dashboard.css": { type: "text/css; charset=utf-8", body: CSS },
-  "dashboard.js": { type: "text/javascript; charset=utf-8", body: scriptOf(dashboardScript) },
+  "dashboard.js": { type: "text/javascript; charset=utf-8", body: DASHBOARD_SCRIPT },
 };
-
-/**
- * A self-contained function's own text, run at once. Compiled with esbuild's `keepNames` (as tsx
- * and some test runners do), its inner functions call a module-level `__name` helper, which the
- * page does not have: an identity stands in for it.
- */
-function scriptOf(main: () => void): string {
-  return `"use strict";\n(() => {\nconst __name = (target) => target;\n(${main.toString()})();\n})();\n`;
-}
