@@ -172,12 +172,13 @@ function setLimits(limiter: RateLimiter, body: Buffer): Reply {
 }
 
 /**
- * Forgets everything a test may have left: the identities (deleted through the journal, then
- * forgotten), their tokens, the remembered repeatable creates, the faults, the rate limits'
+ * Forgets everything a test may have left: the identities and the access assignments (deleted
+ * through the journal, then forgotten), the identities minted by exchange, their tokens, the remembered repeatable creates, the faults, the rate limits'
  * windows (not the limits) and the request log.
  */
 async function reset(parts: AdminParts): Promise<Reply> {
   for (const identity of parts.store.list()) await parts.store.delete(identity.id, parts.now());
+  await parts.store.assignments.clear(parts.now());
   parts.store.forgetDeleted();
   parts.tokens.clear();
   parts.repeatability.clear();
