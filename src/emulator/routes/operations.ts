@@ -2,6 +2,9 @@
  * The six operations of the service, each a function from a checked request to a {@link Reply}.
  * Authentication, api-version, faults and repeatability are handled before these run.
  */
+import type { IncomingHttpHeaders } from "node:http";
+import { ASSIGNMENT_OPERATIONS } from "./assignmentOperations.js";
+import { EXCHANGE_OPERATIONS } from "./exchangeOperations.js";
 import { supportsCustomId, type ApiVersion } from "./apiVersion.js";
 import { badRequest, identityNotOwned } from "./errors.js";
 import type { RefusalReason } from "../pipeline/reasons.js";
@@ -32,6 +35,14 @@ export interface OperationRequest {
   body: Buffer;
   /** A create's `Repeatability-Request-ID` (lower-case), when it sent one. */
   requestId?: string;
+  /** The decoded tenant id from the path, for a Teams Phone extensibility assignment. */
+  tenantId?: string;
+  /** The decoded object id from the path, for one assignment. */
+  objectId?: string;
+  /** The query. */
+  query: URLSearchParams;
+  /** The request headers (lower-case names). */
+  headers: IncomingHttpHeaders;
 }
 
 /** An operation's implementation. */
@@ -139,4 +150,6 @@ export const OPERATIONS: Readonly<Record<Operation, OperationHandler>> = {
   deleteUser,
   exchangeTeamsToken,
   getUser,
+  ...ASSIGNMENT_OPERATIONS,
+  ...EXCHANGE_OPERATIONS,
 };

@@ -4,7 +4,8 @@
  * token through them. Kept like identities: every change is a journal event, applied in memory by
  * {@link Assignments.apply} live and at replay, and only once the journal holds it.
  */
-import { isGuid } from "../routes/guid.js";
+import { areGuids } from "../routes/guid.js";
+import type { IdentityRecord } from "../types.js";
 
 /** A Teams Phone extensibility assignment, as the service returns it. Ids are lower-case GUIDs. */
 export interface TeamsExtensionAssignment {
@@ -26,16 +27,13 @@ export interface EntraAssignment {
   readonly clientIds: readonly string[];
 }
 
-/** An identity minted by an exchange. Times are milliseconds since the epoch. */
-export interface ExchangedIdentity {
-  /** `8:acs:<resourceId>_<tenantId>_<objectId>` (Teams) or `8:acs:<resourceId>_wf_<tenantId>_<objectId>` (Entra). */
-  readonly id: string;
-  /** The first exchange. */
-  readonly createdAt: number;
-  /** The last exchange. */
+/**
+ * An identity minted by an exchange (never with a `customId`). `createdAt` is its first exchange,
+ * `lastTokenIssuedAt` its last; `revokedAt` is when an assignment that a token was exchanged
+ * through was deleted, which revokes its tokens.
+ */
+export interface ExchangedIdentity extends IdentityRecord {
   readonly lastTokenIssuedAt: number;
-  /** When an assignment that a token was exchanged through was deleted: its tokens are revoked. */
-  readonly revokedAt?: number;
 }
 
 /** The journal events of assignments and exchanges. */
@@ -119,6 +117,7 @@ export class Assignments {
    * @throws {@link ServiceError} 503 when the journal write failed; nothing changed.
    */
   async updateEntra(changes: ReadonlyArray<EntraAssignment | string>, at: number): Promise<boolean> {
+    if (changes.length === 0) return false;
     const first = changes[0];
     const created = typeof first === "object" && this.entra(first.objectId) === undefined;
     await this.#commit(
@@ -214,13 +213,13 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
     case "assignEntra":
       return assignmentProblem(value.assignment, op === "assignEntra");
     case "unassignTeams":
-      return guids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
+      return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
     case "unassignEntra":
-      return guids(value.objectId) ? undefined : "without an object id";
+      return areGuids(value.objectId) ? undefined : "without an object id";
     case "exchange": {
       const id = typeof value.id === "string" ? value.id : "";
       const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];
-      if (rest.length !== 2 || !guids(...rest)) return `of an identity not of this resource (${id.slice(0, 100)})`;
+      if (rest.length !== 2 || !areGuids(...rest)) return `of an identity not of this resource (${id.slice(0, 100)})`;
       return typeof value.via === "string" && /^(teams|entra):/.test(value.via)
         ? undefined
         : `of ${id} without the assignment it went through`;
@@ -231,11 +230,7 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
 function assignmentProblem(value: unknown, clientIdsRequired: boolean): string | undefined {
   const assignment = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const { objectId, tenantId, principalType, clientIds } = assignment;
-  if (!guids(objectId, tenantId) || typeof principalType !== "string") return "without a valid assignment";
+  if (!areGuids(objectId, tenantId) || typeof principalType !== "string") return "without a valid assignment";
   if (clientIds === undefined && !clientIdsRequired) return undefined;
-  return Array.isArray(clientIds) && guids(...(clientIds as unknown[])) ? undefined : "with client ids that are not GUIDs";
-}
-
-function guids(...values: unknown[]): boolean {
-  return values.every((value) => typeof value === "string" && isGuid(value));
+  return Array.isArray(clientIds) && areGuids(...(clientIds as unknown[])) ? undefined : "with client ids that are not GUIDs";
 }
