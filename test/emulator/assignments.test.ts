@@ -10,15 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { send, signedSend, type RawResponse } from "./helpers.js";
+import { answerOf as answer, errorAnswer as error, PREVIEW, send, signedCaller, SPEC_IDS, STABLE } from "./helpers.js";
 
-const PREVIEW = "2025-03-02-preview";
-const STABLE = "2025-06-30";
-// The ids of the REST specification's examples.
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const OBJECT = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const OTHER = "fd63f3cb-3731-4d15-8e47-9d062aba58c5";
-const CLIENT = "617d08b5-f35b-4270-87d6-56833d2dee1b";
+const { tenantId: TENANT, objectId: OBJECT, otherObjectId: OTHER, clientId: CLIENT } = SPEC_IDS;
 const teamsPath = (version: string, tenantId = TENANT, objectId = OBJECT) =>
   `/access/teamsExtension/tenants/${tenantId}/assignments/${objectId}?api-version=${version}`;
 const entraPath = (objectId = OBJECT, version = PREVIEW) => `/access/entra/assignments/${objectId}?api-version=${version}`;
@@ -26,13 +20,7 @@ const LIST = `/access/entra/assignments?api-version=${PREVIEW}`;
 const MERGE_PATCH = { "content-type": "application/merge-patch+json" };
 
 let emulator: Emulator;
-const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  signedSend(emulator, { method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
-const error = (status: number, code: string, message: string, target?: string) => ({
-  status,
-  json: { error: { code, message, ...(target === undefined ? {} : { target }) } },
-});
-const answer = ({ status, json }: RawResponse) => ({ status, json });
+const call = signedCaller(() => emulator);
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -177,7 +165,7 @@ describe("Microsoft Entra ID assignments", () => {
       "PATCH /access/entra/assignments takes Content-Type: application/merge-patch+json.",
     );
     expect(answer(await call("PATCH", LIST, body))).toStrictEqual(expected);
-    expect(answer(await call("PATCH", LIST, body, { "content-type": undefined } as never))).toStrictEqual(expected);
+    expect(answer(await call("PATCH", LIST, body, { "content-type": undefined }))).toStrictEqual(expected);
     expect(answer(await call("GET", LIST))).toStrictEqual({ status: 200, json: { value: [] } });
   });
 
@@ -286,8 +274,7 @@ describe("assignments and the rest of the emulator", () => {
     const dataDir = await mkdtemp(join(tmpdir(), "acs-assignments-http-"));
     try {
       const first = await startEmulator({ dataDir });
-      const at = (target: Emulator) => (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-        signedSend(target, { method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+      const at = (target: Emulator) => signedCaller(() => target);
       await at(first)("PUT", teamsPath(STABLE), { principalType: "user", clientIds: [CLIENT] });
       await at(first)(
         "PATCH",

@@ -9,14 +9,23 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { mintEntraTestToken, type EntraTestTokenOptions } from "../../src/emulator/entra/entraTestTokens.js";
 import { formatExpiresOn } from "../../src/emulator/tokens/tokens.js";
-import { decodeJwt, identityPath, send, signedSend, teamsJwt, verifyWithJwks, type RawResponse } from "./helpers.js";
+import {
+  answerOf as answer,
+  decodeJwt,
+  errorAnswer as error,
+  identityPath,
+  PREVIEW,
+  send,
+  signedCaller,
+  signedSend,
+  SPEC_IDS,
+  STABLE,
+  teamsJwt,
+  verifyWithJwks,
+  type RawResponse,
+} from "./helpers.js";
 
-const PREVIEW = "2025-03-02-preview";
-const STABLE = "2025-06-30";
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const GROUP = "fd63f3cb-3731-4d15-8e47-9d062aba58c5";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
+const { tenantId: TENANT, objectId: USER, otherObjectId: GROUP, clientId: APP } = SPEC_IDS;
 const OTHER_APP = "aaaaaaaa-0000-4000-8000-000000000001";
 const OTHER_TENANT = "aaaaaaaa-0000-4000-8000-000000000002";
 const RESOURCE = "2dee53b4-368b-45b4-ab52-8493fb117652";
@@ -29,11 +38,7 @@ const ENTRA_ID = `8:acs:${RESOURCE}_wf_${TENANT}_${USER}`;
 
 let clock = START;
 let emulator: Emulator;
-const target = () => ({ endpoint: emulator.endpoint, accessKey: emulator.accessKey, now: () => clock });
-const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  signedSend(target(), { method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
-const answer = ({ status, json }: RawResponse) => ({ status, json });
-const error = (status: number, code: string, message: string) => ({ status, json: { error: { code, message } } });
+const call = signedCaller(() => ({ endpoint: emulator.endpoint, accessKey: emulator.accessKey, now: () => clock }));
 const INVALID = error(401, "InvalidAccessToken", "Provided access token is not valid.");
 
 /** An Entra token minted on the emulator's clock; Entra ID user scopes unless told. */
@@ -305,7 +310,7 @@ describe("identities minted by exchange", () => {
 });
 
 describe("exchange rate limits", () => {
-  it("both exchanges count under exchange, with the Teams user exchange", async () => {
+  it("both exchanges count under the one exchange limit", async () => {
     const limited = await startEmulator({ resourceId: RESOURCE, now: () => clock, limits: "exchange=1/30s" });
     try {
       await signedSend(
