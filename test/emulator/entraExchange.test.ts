@@ -263,6 +263,13 @@ describe("identities minted by exchange", () => {
       expect(answer(await call("POST", identityPath(id, ":revokeAccessTokens")))).toStrictEqual(notOwned);
       expect(answer(await call("DELETE", identityPath(id)))).toStrictEqual(notOwned);
     }
+    // The request log says why, where the service's answer cannot.
+    const log = await send(emulator.endpoint, { method: "GET", path: "/_emulator/api/requests" });
+    expect(log.json.requests[0].reason).toStrictEqual({
+      kind: "identityExchanged",
+      id: TEAMS_ID,
+      text: `Identity ${TEAMS_ID} was minted by an Entra token exchange: it gets tokens only by exchange, and cannot be issued a token, read, revoked or deleted.`,
+    });
   });
 
   it("deleting the assignment revokes the tokens exchanged through it; a later exchange's token is not revoked", async () => {

@@ -135,10 +135,11 @@ function liveIdentity(context: OperationContext, request: OperationRequest): str
   return id;
 }
 
-/** Why an id names no live identity: deleted, of another resource, or never created. */
+/** Why an id names no live identity: deleted, minted by exchange, of another resource, or never created. */
 function notOwnedReason(store: IdentityStore, id: string): RefusalReason {
   const deleted = store.deleted(id);
   if (deleted !== undefined) return { kind: "identityDeleted", id, deletedAt: deleted.deletedAt };
+  if (store.assignments.exchanged(id) !== undefined) return { kind: "identityExchanged", id };
   return id.startsWith(`8:acs:${store.resourceId}_`) ? { kind: "identityUnknown", id } : { kind: "identityForeign", id };
 }
 
