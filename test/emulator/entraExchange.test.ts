@@ -313,6 +313,8 @@ describe("identities minted by exchange", () => {
     clock += 60_000;
     expect((await call("DELETE", `/access/teamsExtension/tenants/${TENANT}/assignments/${USER}?api-version=${STABLE}`)).status).toBe(204);
     expect((await admin(TEAMS_ID)).identity.revokedAt).toBe(iso(START + 180_000));
+    expect((await send(emulator.endpoint, { method: "POST", path: "/_emulator/api/reset" })).status).toBe(204);
+    expect(await admin(ENTRA_ID)).toStrictEqual({ error: { code: "NotFound", message: `No identity ${ENTRA_ID}.` } });
   });
 });
 
