@@ -38,6 +38,22 @@ describe("limitedOperationOf", () => {
       ].map(([method, path, body]) => limitedOperationOf(method!, path!, body)),
     ).toStrictEqual(["create", "createWithToken", "issue", "revoke", "delete", "exchange", undefined, "create"]);
   });
+
+  it("counts the Teams Phone extensibility and Entra ID user exchanges under exchange, and no assignment operation", () => {
+    const tenantAssignment =
+      "/access/teamsExtension/tenants/c70d068c-2f32-484d-9455-73070cd5aadd/assignments/b27b64b9-39d2-44a3-869d-67700b74e805";
+    expect(
+      [
+        ["POST", "/access/teamsExtension/:exchangeAccessToken"],
+        ["POST", "/access/entra/:exchangeAccessToken"],
+        ["GET", "/access/entra/:exchangeAccessToken"],
+        ["PUT", tenantAssignment],
+        ["DELETE", tenantAssignment],
+        ["PATCH", "/access/entra/assignments"],
+        ["GET", "/access/entra/assignments"],
+      ].map(([method, path]) => limitedOperationOf(method!, path!, "{}")),
+    ).toStrictEqual(["exchange", "exchange", undefined, undefined, undefined, undefined, undefined]);
+  });
 });
 
 describe("SlidingWindow", () => {

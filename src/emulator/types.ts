@@ -67,7 +67,23 @@ export interface IdentityRecord {
 }
 
 /** The operations of the service, as named in faults and logs. */
-export type Operation = "createUser" | "issueToken" | "revokeTokens" | "deleteUser" | "exchangeTeamsToken" | "getUser";
+export type Operation =
+  | "createUser"
+  | "issueToken"
+  | "revokeTokens"
+  | "deleteUser"
+  | "exchangeTeamsToken"
+  | "getUser"
+  | "getTeamsExtensionAssignment"
+  | "setTeamsExtensionAssignment"
+  | "deleteTeamsExtensionAssignment"
+  | "exchangeTeamsExtensionToken"
+  | "listEntraAssignments"
+  | "updateEntraAssignments"
+  | "getEntraAssignment"
+  | "setEntraAssignment"
+  | "deleteEntraAssignment"
+  | "exchangeEntraToken";
 
 /**
  * A fault to inject into matching requests. Without `status`, `drop` or `latencyMs` it answers 503.

@@ -107,6 +107,8 @@ function checkLimits(limits: RateLimits): RateLimits {
 export function limitedOperationOf(method: string, pathname: string, body: string | undefined): LimitedOperation | undefined {
   const [collection, id, action] = pathname.split("/").slice(1);
   if (collection === "teamsUser") return method === "POST" && id === ":exchangeAccessToken" ? "exchange" : undefined;
+  // The Teams Phone extensibility and Entra ID user exchanges count with the Teams exchange (documented together).
+  if (collection === "access") return method === "POST" && action === ":exchangeAccessToken" ? "exchange" : undefined;
   if (collection !== "identities") return undefined;
   if (id === undefined || id === "") return method === "POST" ? (asksForToken(body) ? "createWithToken" : "create") : undefined;
   if (action === undefined) return method === "DELETE" ? "delete" : undefined;

@@ -153,3 +153,30 @@ export async function verifyWithJwks(endpoint: string, token: string): Promise<b
     Buffer.from(signature!, "base64url"),
   );
 }
+
+/** The stable version with Teams Phone extensibility. */
+export const STABLE = "2025-06-30";
+
+/** The ids of the REST specification's Teams Phone extensibility and Entra ID examples. */
+export const SPEC_IDS: Readonly<Record<"tenantId" | "objectId" | "otherObjectId" | "clientId", string>> = {
+  tenantId: "c70d068c-2f32-484d-9455-73070cd5aadd",
+  objectId: "b27b64b9-39d2-44a3-869d-67700b74e805",
+  otherObjectId: "fd63f3cb-3731-4d15-8e47-9d062aba58c5",
+  clientId: "617d08b5-f35b-4270-87d6-56833d2dee1b",
+};
+
+/** A signed request to the emulator `target()` names, with an optional body and extra headers. */
+export function signedCaller(target: () => Target) {
+  return (method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>) =>
+    signedSend(target(), { method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+}
+
+/** What a test compares of an answer: its status and JSON body. */
+export function answerOf({ status, json }: RawResponse): { status: number; json: unknown } {
+  return { status, json };
+}
+
+/** An error answer as {@link answerOf} shows it; `target` only when given. */
+export function errorAnswer(status: number, code: string, message: string, target?: string): { status: number; json: unknown } {
+  return { status, json: { error: { code, message, ...(target === undefined ? {} : { target }) } } };
+}

@@ -116,6 +116,10 @@ describe("refusal reasons of the authenticator", () => {
         [{ kind: "identityUnknown", id: "8:acs:r_2" }, "Identity 8:acs:r_2 does not exist."],
         [{ kind: "identityForeign", id: "8:acs:other_3" }, "Identity 8:acs:other_3 is not of this resource."],
         [
+          { kind: "identityExchanged", id: "8:acs:r_wf_t_o" },
+          "Identity 8:acs:r_wf_t_o was minted by an Entra token exchange: it gets tokens only by exchange, and cannot be issued a token, read, revoked or deleted.",
+        ],
+        [
           { kind: "scopeInvalid", scope: "chat.join", apiVersion: "2023-10-01", valid: ["chat", "voip"] },
           'Scope "chat.join" is not valid for api-version 2023-10-01 (valid: chat, voip).',
         ],

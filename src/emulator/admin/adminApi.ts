@@ -8,10 +8,12 @@ import { faultText, type ActiveFault, type FaultInjector } from "../pipeline/fau
 import type { IssuedTokens } from "../tokens/issuedTokens.js";
 import type { LimitWindowView, RateLimiter } from "../pipeline/limits.js";
 import { formatRateLimits } from "../../limits/rateLimits.js";
+import { OPERATIONS as HANDLERS } from "../routes/operations.js";
 import { jsonReply, type Reply } from "../routes/reply.js";
 import type { RepeatabilityCache } from "../routes/repeatability.js";
 import type { RequestLog } from "../pipeline/requestLog.js";
 import type { DeletedRecord, IdentityStore } from "../store/store.js";
+import type { ExchangedIdentity } from "../store/assignments.js";
 import type { FaultSpec, IdentityRecord, Operation } from "../types.js";
 
 /** What the admin API reads and changes. */
@@ -59,7 +61,7 @@ export interface LimitsView {
 /** The most identities one list answer holds; `total` says how many matched. */
 export const MAX_LISTED_IDENTITIES = 500;
 
-const OPERATIONS: readonly Operation[] = ["createUser", "issueToken", "revokeTokens", "deleteUser", "exchangeTeamsToken", "getUser"];
+const OPERATIONS = Object.keys(HANDLERS) as readonly Operation[];
 const NO_CONTENT: Reply = { status: 204 };
 
 /**
@@ -102,20 +104,20 @@ async function route(parts: AdminParts, { method, path, query, body }: AdminRequ
 
 function listIdentities(parts: AdminParts, search: string): Reply {
   const needle = search.toLowerCase();
-  const matches = [...parts.store.list(), ...parts.store.listDeleted()]
+  const matches = [...parts.store.list(), ...parts.store.listDeleted(), ...parts.store.assignments.listExchanged()]
     .filter((record) => record.id.toLowerCase().includes(needle) || (record.customId?.toLowerCase().includes(needle) ?? false))
     .sort((a, b) => b.createdAt - a.createdAt);
   return jsonReply(200, { identities: matches.slice(0, MAX_LISTED_IDENTITIES).map(identityView), total: matches.length });
 }
 
 function oneIdentity(parts: AdminParts, id: string): Reply {
-  const record = parts.store.get(id) ?? parts.store.deleted(id);
+  const record = parts.store.get(id) ?? parts.store.deleted(id) ?? parts.store.assignments.exchanged(id);
   if (record === undefined) throw new ServiceError(404, "NotFound", `No identity ${id}.`);
   return jsonReply(200, { identity: identityView(record), tokens: parts.tokens.of(id) });
 }
 
 /** An identity's times as ISO 8601 strings, each only when it happened. */
-export function identityView(record: IdentityRecord | DeletedRecord): IdentityView {
+export function identityView(record: IdentityRecord | DeletedRecord | ExchangedIdentity): IdentityView {
   const iso = (time: number | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
   const view: IdentityView = { id: record.id, createdAt: iso(record.createdAt)! };
   if (record.customId !== undefined) view.customId = record.customId;
@@ -172,12 +174,13 @@ function setLimits(limiter: RateLimiter, body: Buffer): Reply {
 }
 
 /**
- * Forgets everything a test may have left: the identities (deleted through the journal, then
- * forgotten), their tokens, the remembered repeatable creates, the faults, the rate limits'
+ * Forgets everything a test may have left: the identities and the access assignments (deleted
+ * through the journal, then forgotten), the identities minted by exchange, their tokens, the remembered repeatable creates, the faults, the rate limits'
  * windows (not the limits) and the request log.
  */
 async function reset(parts: AdminParts): Promise<Reply> {
   for (const identity of parts.store.list()) await parts.store.delete(identity.id, parts.now());
+  await parts.store.assignments.clear(parts.now());
   parts.store.forgetDeleted();
   parts.tokens.clear();
   parts.repeatability.clear();

@@ -63,6 +63,9 @@ const HTML = `<!doctype html>
       <label>Operation <select name="operation">
         <option value="">any</option><option>createUser</option><option>issueToken</option><option>revokeTokens</option>
         <option>deleteUser</option><option>getUser</option><option>exchangeTeamsToken</option>
+        <option>getTeamsExtensionAssignment</option><option>setTeamsExtensionAssignment</option><option>deleteTeamsExtensionAssignment</option>
+        <option>exchangeTeamsExtensionToken</option><option>listEntraAssignments</option><option>updateEntraAssignments</option>
+        <option>getEntraAssignment</option><option>setEntraAssignment</option><option>deleteEntraAssignment</option><option>exchangeEntraToken</option>
       </select></label>
       <label>Status <input name="status" type="number" min="400" max="599" placeholder="503"></label>
       <label>Retry-After (s) <input name="retryAfterSeconds" type="number" min="0"></label>

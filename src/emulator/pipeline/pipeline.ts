@@ -57,6 +57,9 @@ export interface PipelineParts {
   limiter: RateLimiter;
 }
 
+/** The operations that take no access key: `Authorization: Bearer <Entra token>` of the user. */
+const ENTRA_AUTHORIZED: ReadonlySet<Operation> = new Set(["exchangeTeamsExtensionToken", "exchangeEntraToken"]);
+
 /** A base for parsing request targets; only the path and query of the result are used. */
 const TARGET_BASE = "http://emulator.invalid";
 
@@ -98,9 +101,11 @@ export function createPipeline(parts: PipelineParts): (request: IncomingRequest)
 /** Checks the api-version and the credentials, then runs the operation. */
 async function processRequest(parts: PipelineParts, route: Route, url: URL, request: IncomingRequest): Promise<Reply> {
   const version = apiVersionOf(url.searchParams);
-  await parts.authenticator.authenticate(request);
+  // The Entra token exchanges are authorized by the user's Entra token alone, which the operation checks.
+  if (!ENTRA_AUTHORIZED.has(route.operation)) await parts.authenticator.authenticate(request);
   parts.limiter.admit(request.method, url.pathname, request.body);
-  const operationRequest = { version, body: request.body, ...(route.id === undefined ? {} : { id: route.id }) };
+  const { operation: _operation, ...params } = route;
+  const operationRequest = { version, body: request.body, query: url.searchParams, headers: request.headers, ...params };
   return run(parts, route, operationRequest, request.headers);
 }
 

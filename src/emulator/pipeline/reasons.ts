@@ -23,6 +23,8 @@ export type RefusalReason =
   | { kind: "identityUnknown"; id: string }
   | { kind: "identityDeleted"; id: string; deletedAt: number }
   | { kind: "identityForeign"; id: string }
+  /** An identity minted by a Teams Phone extensibility or Entra ID token exchange. */
+  | { kind: "identityExchanged"; id: string }
   | { kind: "scopeInvalid"; scope: string; apiVersion: string; valid: readonly string[] }
   | { kind: "fault"; fault: FaultSpec }
   /**
@@ -80,6 +82,8 @@ function sentence(reason: RefusalReason): string {
       return `Identity ${reason.id} was deleted at ${new Date(reason.deletedAt).toISOString()}.`;
     case "identityForeign":
       return `Identity ${reason.id} is not of this resource.`;
+    case "identityExchanged":
+      return `Identity ${reason.id} was minted by an Entra token exchange: it gets tokens only by exchange, and cannot be issued a token, read, revoked or deleted.`;
     case "scopeInvalid":
       return `Scope "${reason.scope}" is not valid for api-version ${reason.apiVersion} (valid: ${reason.valid.join(", ")}).`;
     case "fault":

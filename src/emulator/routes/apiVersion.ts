@@ -42,6 +42,17 @@ export function apiVersionOf(query: URLSearchParams): ApiVersion {
 }
 
 /**
+ * Refuses an operation on an api-version that does not have it (a supported version that predates
+ * it), as the emulator answers `GET /identities/{id}` on old versions.
+ *
+ * @param what - the operation, e.g. `GET /identities/{id}`.
+ * @throws {@link ServiceError} 400 UnsupportedApiVersion naming the versions that have it.
+ */
+export function requireApiVersion(version: ApiVersion, versions: readonly ApiVersion[], what: string): void {
+  if (!versions.includes(version)) throw badRequest("UnsupportedApiVersion", `${what} requires api-version ${versions.join(" or ")}.`);
+}
+
+/**
  * Whether a version has `customId` and `GET /identities/{id}`, and which scopes it knows: the client's
  * rules, so that the emulator accepts exactly what the client sends.
  */

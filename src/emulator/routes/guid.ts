@@ -5,3 +5,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
+
+/** Whether every value is a GUID string. */
+export function areGuids(...values: unknown[]): boolean {
+  return values.every((value) => typeof value === "string" && isGuid(value));
+}

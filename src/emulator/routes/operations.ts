@@ -2,6 +2,9 @@
  * The six operations of the service, each a function from a checked request to a {@link Reply}.
  * Authentication, api-version, faults and repeatability are handled before these run.
  */
+import type { IncomingHttpHeaders } from "node:http";
+import { ASSIGNMENT_OPERATIONS } from "./assignmentOperations.js";
+import { EXCHANGE_OPERATIONS } from "./exchangeOperations.js";
 import { supportsCustomId, type ApiVersion } from "./apiVersion.js";
 import { badRequest, identityNotOwned } from "./errors.js";
 import type { RefusalReason } from "../pipeline/reasons.js";
@@ -32,6 +35,14 @@ export interface OperationRequest {
   body: Buffer;
   /** A create's `Repeatability-Request-ID` (lower-case), when it sent one. */
   requestId?: string;
+  /** The decoded tenant id from the path, for a Teams Phone extensibility assignment. */
+  tenantId?: string;
+  /** The decoded object id from the path, for one assignment. */
+  objectId?: string;
+  /** The query. */
+  query: URLSearchParams;
+  /** The request headers (lower-case names). */
+  headers: IncomingHttpHeaders;
 }
 
 /** An operation's implementation. */
@@ -124,10 +135,11 @@ function liveIdentity(context: OperationContext, request: OperationRequest): str
   return id;
 }
 
-/** Why an id names no live identity: deleted, of another resource, or never created. */
+/** Why an id names no live identity: deleted, minted by exchange, of another resource, or never created. */
 function notOwnedReason(store: IdentityStore, id: string): RefusalReason {
   const deleted = store.deleted(id);
   if (deleted !== undefined) return { kind: "identityDeleted", id, deletedAt: deleted.deletedAt };
+  if (store.assignments.exchanged(id) !== undefined) return { kind: "identityExchanged", id };
   return id.startsWith(`8:acs:${store.resourceId}_`) ? { kind: "identityUnknown", id } : { kind: "identityForeign", id };
 }
 
@@ -139,4 +151,6 @@ export const OPERATIONS: Readonly<Record<Operation, OperationHandler>> = {
   deleteUser,
   exchangeTeamsToken,
   getUser,
+  ...ASSIGNMENT_OPERATIONS,
+  ...EXCHANGE_OPERATIONS,
 };

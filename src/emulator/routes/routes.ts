@@ -11,6 +11,10 @@ export interface Route {
   operation: Operation;
   /** The decoded identity id, for operations on one identity. */
   id?: string;
+  /** The decoded tenant id, for a Teams Phone extensibility assignment. */
+  tenantId?: string;
+  /** The decoded object id, for one assignment. */
+  objectId?: string;
 }
 
 type MethodTable = Partial<Record<string, Operation>>;
@@ -29,6 +33,7 @@ const IDENTITY_ACTIONS: Readonly<Record<string, Operation>> = {
  */
 export function matchRoute(method: string, pathname: string): Route {
   const segments = pathname.split("/").slice(1);
+  if (segments[0] === "access") return matchAccess(method, segments.slice(1));
   const [collection, id, action, ...rest] = segments;
   if (rest.length > 0 || id === "" || action === "") throw notFound();
   if (collection === "identities") {
@@ -41,6 +46,31 @@ export function matchRoute(method: string, pathname: string): Route {
     return pick(method, { POST: "exchangeTeamsToken" });
   }
   throw notFound();
+}
+
+/** `/access/teamsExtension/...` and `/access/entra/...`: the assignments and the Entra token exchanges. */
+function matchAccess(method: string, segments: readonly string[]): Route {
+  const [family, first, second, third, fourth, ...rest] = segments;
+  if (rest.length > 0 || segments.includes("")) throw notFound();
+  const exchange = first === ":exchangeAccessToken" && second === undefined;
+  if (family === "teamsExtension") {
+    if (exchange) return pick(method, { POST: "exchangeTeamsExtensionToken" });
+    if (first !== "tenants" || second === undefined || third !== "assignments" || fourth === undefined) throw notFound();
+    const route = pick(method, {
+      GET: "getTeamsExtensionAssignment",
+      PUT: "setTeamsExtensionAssignment",
+      DELETE: "deleteTeamsExtensionAssignment",
+    });
+    return { ...route, tenantId: decode(second), objectId: decode(fourth) };
+  }
+  if (family !== "entra" || third !== undefined) throw notFound();
+  if (exchange) return pick(method, { POST: "exchangeEntraToken" });
+  if (first !== "assignments") throw notFound();
+  if (second === undefined) return pick(method, { GET: "listEntraAssignments", PATCH: "updateEntraAssignments" });
+  return {
+    ...pick(method, { GET: "getEntraAssignment", PUT: "setEntraAssignment", DELETE: "deleteEntraAssignment" }),
+    objectId: decode(second),
+  };
 }
 
 function pick(method: string, table: MethodTable): Route {

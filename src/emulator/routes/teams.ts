@@ -57,9 +57,14 @@ function decodeClaims(token: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The service's one answer for an empty, malformed or expired Entra token. */
-function invalidToken(): ServiceError {
-  return new ServiceError(401, "InvalidAccessToken", "Provided access token is not valid.", {}, { unversioned: true });
+/**
+ * The service's one answer for an empty, malformed or expired Entra token.
+ *
+ * @param why - what exactly was wrong, for the request log only (the answer never says).
+ */
+export function invalidToken(why?: string): ServiceError {
+  const reason = why === undefined ? {} : { reason: { kind: "error", code: "InvalidAccessToken", message: why } as const };
+  return new ServiceError(401, "InvalidAccessToken", "Provided access token is not valid.", {}, { unversioned: true, ...reason });
 }
 
 /** Entra ids are GUIDs, which compare without regard to case. */

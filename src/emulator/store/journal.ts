@@ -12,6 +12,7 @@ import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory } from "./dataDirFiles.js";
 import { lockDataDir } from "./dataDirLock.js";
+import { ASSIGNMENT_OPS, checkAssignmentEvent, type AssignmentEvent } from "./assignments.js";
 
 /** The journal's file name inside the data directory. */
 export const JOURNAL_FILE = "journal.jsonl";
@@ -22,7 +23,8 @@ export type JournalEvent =
   | { op: "create"; id: string; customId?: string; requestId?: string; at: number }
   | { op: "issue"; id: string; at: number }
   | { op: "revoke"; id: string; at: number }
-  | { op: "delete"; id: string; at: number };
+  | { op: "delete"; id: string; at: number }
+  | AssignmentEvent;
 
 /** A line that holds a JSON object, not yet checked to be an event. */
 export interface JournalLine {
@@ -222,6 +224,7 @@ export function checkEvent(value: Record<string, unknown>, resourceId: string): 
   if (op === "resource") {
     return value.resourceId === resourceId ? (value as JournalEvent) : "resource event of another resource";
   }
+  if (typeof op === "string" && ASSIGNMENT_OPS.has(op)) return checkAssignmentEvent(value, resourceId);
   if (op !== "create" && op !== "issue" && op !== "revoke" && op !== "delete") return "event of unknown kind";
   if (typeof value.id !== "string" || value.id === "") return `${op} event without an identity id`;
   const prefix = `8:acs:${resourceId}_`;

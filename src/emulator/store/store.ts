@@ -6,10 +6,13 @@
  * a restart would lose.
  */
 import { randomUUID } from "node:crypto";
-import { ServiceError } from "../routes/errors.js";
 import { checkEvent, damageReport, Journal, resourceOf, type JournalEvent, type OpenedJournal } from "./journal.js";
 import { DEFAULT_REPEATABILITY_LIMITS } from "../routes/repeatability.js";
 import type { IdentityRecord } from "../types.js";
+import { Assignments } from "./assignments.js";
+import { writeFailed } from "./writeFailed.js";
+
+export { WRITE_FAILED_RETRY_AFTER_SECONDS } from "./writeFailed.js";
 
 interface MutableRecord {
   id: string;
@@ -36,9 +39,6 @@ export interface DeletedRecord extends IdentityRecord {
 /** How many deleted identities are remembered (for the request log's reasons and the dashboard). */
 export const MAX_DELETED_KEPT = 10_000;
 
-/** Seconds a client is told to wait after a failed journal write (`Retry-After`). */
-export const WRITE_FAILED_RETRY_AFTER_SECONDS = 1;
-
 /** The identities, in memory, with an optional journal behind them. */
 export class IdentityStore {
   readonly #live = new Map<string, MutableRecord>();
@@ -54,6 +54,8 @@ export class IdentityStore {
   readonly #creating = new Map<string, Promise<IdentityRecord>>();
   readonly #journal: Journal | undefined;
   readonly #prefix: string;
+  /** The access assignments and the identities exchanged through them, in the same journal. */
+  readonly assignments = new Assignments((...events) => this.#commit(...events));
 
   private constructor(
     /** The resource GUID every id carries. */
@@ -254,6 +256,8 @@ export class IdentityStore {
         return;
       case "resource":
         return;
+      default:
+        this.assignments.apply(event);
     }
   }
 
@@ -291,18 +295,4 @@ export class IdentityStore {
   #snapshot(record: MutableRecord): IdentityRecord {
     return Object.freeze({ ...record });
   }
-}
-
-/**
- * The answer to a change the journal could not keep (a full disk, an I/O error): 503 with
- * `Retry-After`, since nothing was changed and the same request may succeed once space is freed.
- */
-function writeFailed(error: unknown): ServiceError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "an I/O error";
-  return new ServiceError(
-    503,
-    "ServiceUnavailable",
-    `The emulator could not write to its data directory (${code}); nothing was changed. Retry later.`,
-    { "retry-after": String(WRITE_FAILED_RETRY_AFTER_SECONDS) },
-  );
 }

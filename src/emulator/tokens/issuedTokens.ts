@@ -8,6 +8,10 @@
 import { decodeJwtPayload } from "../../credentials/jwt.js";
 import type { Outcome } from "../pipeline/pipeline.js";
 import { shortened } from "../pipeline/reasons.js";
+import type { Operation } from "../types.js";
+
+/** The operations whose answers carry a token for an `8:acs:` identity. */
+const TOKEN_OPERATIONS: ReadonlySet<Operation> = new Set(["issueToken", "createUser", "exchangeTeamsExtensionToken", "exchangeEntraToken"]);
 
 /** How many tokens are kept per identity. */
 export const TOKENS_PER_IDENTITY = 10;
@@ -35,11 +39,11 @@ interface KeptToken {
 export class IssuedTokens {
   readonly #byId = new Map<string, KeptToken[]>();
 
-  /** Keeps the token of a successful create-with-token or issue, if the outcome is one. */
+  /** Keeps the token of a successful create-with-token, issue or Entra token exchange, if the outcome is one. */
   observe(outcome: Outcome): void {
     const body = outcome.reply?.body;
     if (body === undefined || outcome.reply!.status >= 300) return;
-    if (outcome.operation !== "issueToken" && outcome.operation !== "createUser") return;
+    if (outcome.operation === undefined || !TOKEN_OPERATIONS.has(outcome.operation)) return;
     // Read by position rather than parsed: this runs on every issue. A JWT and an instant hold no
     // quote, and an escaped quote inside a customId cannot form `"token":"`.
     const token = field(body, "token");

@@ -1,0 +1,236 @@
+/**
+ * The access assignments of one emulated resource: Teams Phone extensibility (by tenant and object
+ * id) and Microsoft Entra ID users (by object id), and the identities minted by exchanging an Entra
+ * token through them. Kept like identities: every change is a journal event, applied in memory by
+ * {@link Assignments.apply} live and at replay, and only once the journal holds it.
+ */
+import { areGuids } from "../routes/guid.js";
+import type { IdentityRecord } from "../types.js";
+
+/** A Teams Phone extensibility assignment, as the service returns it. Ids are lower-case GUIDs. */
+export interface TeamsExtensionAssignment {
+  readonly objectId: string;
+  readonly tenantId: string;
+  /** `user` or `resourceAccount` (the docs' `teamsResourceAccount` too), as it was given. */
+  readonly principalType: string;
+  /** The applications allowed to exchange; any application when absent. */
+  readonly clientIds?: readonly string[];
+}
+
+/** A Microsoft Entra ID assignment, as the service returns it. Ids are lower-case GUIDs. */
+export interface EntraAssignment {
+  readonly objectId: string;
+  readonly tenantId: string;
+  /** `user`, `group` or `tenant` (then `objectId` is the tenant id). */
+  readonly principalType: string;
+  /** The applications allowed to exchange. */
+  readonly clientIds: readonly string[];
+}
+
+/**
+ * An identity minted by an exchange (never with a `customId`). `createdAt` is its first exchange,
+ * `lastTokenIssuedAt` its last; `revokedAt` is when an assignment that a token was exchanged
+ * through was deleted, which revokes its tokens.
+ */
+export interface ExchangedIdentity extends IdentityRecord {
+  readonly lastTokenIssuedAt: number;
+}
+
+/** The journal events of assignments and exchanges. */
+export type AssignmentEvent =
+  | { op: "assignTeams"; assignment: TeamsExtensionAssignment; at: number }
+  | { op: "unassignTeams"; tenantId: string; objectId: string; at: number }
+  | { op: "assignEntra"; assignment: EntraAssignment; at: number }
+  | { op: "unassignEntra"; objectId: string; at: number }
+  /** A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}). */
+  | { op: "exchange"; id: string; via: string; at: number };
+
+/** The `op` of every {@link AssignmentEvent}. */
+export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set(["assignTeams", "unassignTeams", "assignEntra", "unassignEntra", "exchange"]);
+
+/** The key a Teams assignment is known by, also in `exchange` events. */
+export function teamsKey(tenantId: string, objectId: string): string {
+  return `teams:${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;
+}
+
+/** The key an Entra assignment is known by, also in `exchange` events. */
+export function entraKey(objectId: string): string {
+  return `entra:${objectId.toLowerCase()}`;
+}
+
+interface MutableExchanged {
+  id: string;
+  createdAt: number;
+  lastTokenIssuedAt: number;
+  revokedAt?: number;
+  /** The assignments tokens were exchanged through since the last revocation. */
+  via: Set<string>;
+}
+
+/** The assignments and exchanged identities in memory; changes go through `commit`, which writes the journal first. */
+export class Assignments {
+  readonly #teams = new Map<string, TeamsExtensionAssignment>();
+  readonly #entra = new Map<string, EntraAssignment>();
+  readonly #exchanged = new Map<string, MutableExchanged>();
+  readonly #commit: (...events: AssignmentEvent[]) => Promise<void>;
+
+  /** @param commit - writes the events to the journal (all or none), then applies them here. */
+  constructor(commit: (...events: AssignmentEvent[]) => Promise<void>) {
+    this.#commit = commit;
+  }
+
+  /** The Teams assignment of an object in a tenant. */
+  teams(tenantId: string, objectId: string): TeamsExtensionAssignment | undefined {
+    return this.#teams.get(teamsKey(tenantId, objectId));
+  }
+
+  /**
+   * Creates or replaces a Teams assignment. @returns whether it was created.
+   * @throws {@link ServiceError} 503 when the journal write failed; nothing changed.
+   */
+  async setTeams(assignment: TeamsExtensionAssignment, at: number): Promise<boolean> {
+    const created = this.teams(assignment.tenantId, assignment.objectId) === undefined;
+    await this.#commit({ op: "assignTeams", assignment, at });
+    return created;
+  }
+
+  /** Deletes a Teams assignment, revoking the tokens exchanged through it. @throws as {@link Assignments.setTeams}. */
+  deleteTeams(tenantId: string, objectId: string, at: number): Promise<void> {
+    return this.#commit({ op: "unassignTeams", tenantId: tenantId.toLowerCase(), objectId: objectId.toLowerCase(), at });
+  }
+
+  /** The Entra assignment of an object (a user, a group or a tenant). */
+  entra(objectId: string): EntraAssignment | undefined {
+    return this.#entra.get(entraKey(objectId));
+  }
+
+  /** Every Entra assignment, by object id. */
+  listEntra(): EntraAssignment[] {
+    return [...this.#entra.values()].sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0));
+  }
+
+  /**
+   * Creates, replaces and deletes Entra assignments in one journal write: all of them or none.
+   *
+   * @param changes - an assignment to set, or an object id (lower-case) to delete.
+   * @returns whether the first change created an assignment.
+   * @throws {@link ServiceError} 503 when the journal write failed; nothing changed.
+   */
+  async updateEntra(changes: ReadonlyArray<EntraAssignment | string>, at: number): Promise<boolean> {
+    if (changes.length === 0) return false;
+    const first = changes[0];
+    const created = typeof first === "object" && this.entra(first.objectId) === undefined;
+    await this.#commit(
+      ...changes.map((change): AssignmentEvent =>
+        typeof change === "string" ? { op: "unassignEntra", objectId: change, at } : { op: "assignEntra", assignment: change, at },
+      ),
+    );
+    return created;
+  }
+
+  /** An identity minted by exchange. */
+  exchanged(id: string): ExchangedIdentity | undefined {
+    const record = this.#exchanged.get(id);
+    return record && snapshot(record);
+  }
+
+  /** Every identity minted by exchange, first exchange first. */
+  listExchanged(): ExchangedIdentity[] {
+    return [...this.#exchanged.values()].map(snapshot);
+  }
+
+  /** Records a token exchanged for `id` through the assignment `via`. @throws as {@link Assignments.setTeams}. */
+  tokenExchanged(id: string, via: string, at: number): Promise<void> {
+    return this.#commit({ op: "exchange", id, via, at });
+  }
+
+  /** Deletes every assignment in one journal write, and forgets the exchanged identities (a reset). */
+  async clear(at: number): Promise<void> {
+    const events: AssignmentEvent[] = [
+      ...[...this.#teams.values()].map(({ tenantId, objectId }) => ({ op: "unassignTeams" as const, tenantId, objectId, at })),
+      ...[...this.#entra.keys()].map((key) => ({ op: "unassignEntra" as const, objectId: key.slice("entra:".length), at })),
+    ];
+    if (events.length > 0) await this.#commit(...events);
+    this.#exchanged.clear();
+  }
+
+  /** Applies one event in memory (live, after the journal holds it, or at replay). */
+  apply(event: AssignmentEvent): void {
+    switch (event.op) {
+      case "assignTeams":
+        this.#teams.set(teamsKey(event.assignment.tenantId, event.assignment.objectId), event.assignment);
+        return;
+      case "unassignTeams":
+        this.#unassign(this.#teams, teamsKey(event.tenantId, event.objectId), event.at);
+        return;
+      case "assignEntra":
+        this.#entra.set(entraKey(event.assignment.objectId), event.assignment);
+        return;
+      case "unassignEntra":
+        this.#unassign(this.#entra, entraKey(event.objectId), event.at);
+        return;
+      case "exchange": {
+        const record = this.#exchanged.get(event.id) ?? { id: event.id, createdAt: event.at, lastTokenIssuedAt: event.at, via: new Set() };
+        record.lastTokenIssuedAt = event.at;
+        record.via.add(event.via);
+        this.#exchanged.set(event.id, record);
+        return;
+      }
+    }
+  }
+
+  /** A deleted assignment revokes every token exchanged through it (the REST specification's pull request says so). */
+  #unassign(map: Map<string, unknown>, key: string, at: number): void {
+    map.delete(key);
+    for (const record of this.#exchanged.values()) {
+      if (!record.via.delete(key)) continue;
+      record.revokedAt = at;
+      // Revocation is per identity, as revokeAccessTokens: every token issued until now is revoked.
+      record.via.clear();
+    }
+  }
+}
+
+function snapshot({ via: _via, ...record }: MutableExchanged): ExchangedIdentity {
+  return Object.freeze(record);
+}
+
+/**
+ * Checks that a journal line is an assignment event of the resource `resourceId`.
+ *
+ * @returns the event, or why it is damage.
+ */
+export function checkAssignmentEvent(value: Record<string, unknown>, resourceId: string): AssignmentEvent | string {
+  const op = value.op as AssignmentEvent["op"];
+  if (typeof value.at !== "number" || !Number.isFinite(value.at)) return `${op} event without a valid time`;
+  const problem = assignmentEventProblem(op, value, resourceId);
+  return problem === undefined ? (value as AssignmentEvent) : `${op} event ${problem}`;
+}
+
+function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string, unknown>, resourceId: string): string | undefined {
+  switch (op) {
+    case "assignTeams":
+    case "assignEntra":
+      return assignmentProblem(value.assignment, op === "assignEntra");
+    case "unassignTeams":
+      return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
+    case "unassignEntra":
+      return areGuids(value.objectId) ? undefined : "without an object id";
+    case "exchange": {
+      const id = typeof value.id === "string" ? value.id : "";
+      const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];
+      if (rest.length !== 2 || !areGuids(...rest)) return `of an identity not of this resource (${id.slice(0, 100)})`;
+      return typeof value.via === "string" && /^(teams|entra):/.test(value.via)
+        ? undefined
+        : `of ${id} without the assignment it went through`;
+    }
+  }
+}
+
+function assignmentProblem(value: unknown, clientIdsRequired: boolean): string | undefined {
+  const assignment = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const { objectId, tenantId, principalType, clientIds } = assignment;
+  if (!areGuids(objectId, tenantId) || typeof principalType !== "string") return "without a valid assignment";
+  if (clientIds === undefined && !clientIdsRequired) return undefined;
+  return Array.isArray(clientIds) && areGuids(...(clientIds as unknown[])) ? undefined : "with client ids that are not GUIDs";
+}

@@ -1,0 +1,135 @@
+// The assignments kept in the store's journal: replay across a restart, damaged lines skipped with
+// the same checks as identity events, a failed (full-disk) write leaving memory as it was, and the
+// revocation of exchanged identities when their assignment goes.
+import { appendFile, open, readFile, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { ServiceError } from "../../src/emulator/routes/errors.js";
+import { entraKey, teamsKey, type EntraAssignment } from "../../src/emulator/store/assignments.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
+import { IdentityStore } from "../../src/emulator/store/store.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
+
+const RESOURCE = "11111111-2222-3333-4444-555555555555";
+const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
+const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
+const OTHER = "fd63f3cb-3731-4d15-8e47-9d062aba58c5";
+const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
+const EXCHANGED = `8:acs:${RESOURCE}_wf_${TENANT}_${USER}`;
+const entra = (objectId: string): EntraAssignment => ({ objectId, tenantId: TENANT, principalType: "user", clientIds: [APP] });
+
+const temp = tempDirEachTest("acs-assignments-");
+let proto: FileHandle;
+beforeAll(async () => {
+  const probe = await open(__filename, "r");
+  proto = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function withStore<T>(use: (store: IdentityStore) => Promise<T>): Promise<T> {
+  const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe("assignments in the journal", () => {
+  it("survive a restart: Teams and Entra assignments, a bulk update's deletions, exchanged identities and their revocation", async () => {
+    await withStore(async (store) => {
+      expect(await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "resourceAccount" }, 1000)).toBe(true);
+      expect(await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user", clientIds: [APP] }, 1001)).toBe(
+        false,
+      );
+      expect(await store.assignments.updateEntra([entra(USER), entra(OTHER)], 1002)).toBe(true);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(OTHER), 1003);
+      await store.assignments.updateEntra([OTHER], 1004);
+    });
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect(store.assignments.teams(TENANT.toUpperCase(), USER)).toStrictEqual({
+        objectId: USER,
+        tenantId: TENANT,
+        principalType: "user",
+        clientIds: [APP],
+      });
+      expect(store.assignments.listEntra()).toStrictEqual([entra(USER)]);
+      expect(store.assignments.exchanged(EXCHANGED)).toStrictEqual({
+        id: EXCHANGED,
+        createdAt: 1003,
+        lastTokenIssuedAt: 1003,
+        revokedAt: 1004,
+      });
+      // Exchanged identities are not identities of the resource: no token is issued to them directly.
+      expect(store.get(EXCHANGED)).toBeUndefined();
+    });
+  });
+
+  it("a bulk update is one write: the journal holds its events on consecutive lines of one append", async () => {
+    await withStore((store) => store.assignments.updateEntra([entra(USER), OTHER], 5));
+    const lines = (await readFile(join(temp.path, JOURNAL_FILE), "utf8")).trim().split("\n").slice(1);
+    expect(lines.map((text) => JSON.parse(text))).toStrictEqual([
+      { op: "assignEntra", assignment: entra(USER), at: 5 },
+      { op: "unassignEntra", objectId: OTHER, at: 5 },
+    ]);
+  });
+
+  it("damaged assignment lines are skipped and reported, like identity events", async () => {
+    await withStore(async () => undefined);
+    const lines = [
+      { op: "assignTeams", assignment: { objectId: USER, tenantId: "nope", principalType: "user" }, at: 1 },
+      { op: "assignEntra", assignment: { objectId: USER, tenantId: TENANT, principalType: "user" }, at: 2 },
+      { op: "assignEntra", assignment: { ...entra(USER), clientIds: ["x"] }, at: 3 },
+      { op: "unassignEntra", objectId: USER },
+      { op: "unassignTeams", objectId: USER, at: 5 },
+      { op: "exchange", id: `8:acs:99999999-2222-3333-4444-555555555555_${TENANT}_${USER}`, via: teamsKey(TENANT, USER), at: 6 },
+      { op: "exchange", id: EXCHANGED, at: 7 },
+      { op: "assignEntra", assignment: entra(OTHER), at: 8 },
+    ];
+    await appendFile(join(temp.path, JOURNAL_FILE), lines.map((value) => `${JSON.stringify(value)}\n`).join(""));
+    await withStore(async (store) => {
+      expect(store.damageReport).toBe(
+        [
+          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+          "  line 2: assignTeams event without a valid assignment",
+          "  line 3: assignEntra event with client ids that are not GUIDs",
+          "  line 4: assignEntra event with client ids that are not GUIDs",
+          "  line 5: unassignEntra event without a valid time",
+          "  line 6: unassignTeams event without a tenant id and object id",
+          `  line 7: exchange event of an identity not of this resource (${`8:acs:99999999-2222-3333-4444-555555555555_${TENANT}_${USER}`.slice(0, 100)})`,
+          `  line 8: exchange event of ${EXCHANGED} without the assignment it went through`,
+          "Every other change was kept. The damaged lines stay in the file.",
+        ].join("\n"),
+      );
+      expect(store.assignments.listEntra()).toStrictEqual([entra(OTHER)]);
+    });
+  });
+
+  it("a write the disk refuses answers 503 and leaves every assignment as it was", async () => {
+    await withStore(async (store) => {
+      await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
+      await store.assignments.updateEntra([entra(USER)], 1);
+      vi.spyOn(proto, "datasync").mockRejectedValue(Object.assign(new Error("ENOSPC: simulated"), { code: "ENOSPC" }));
+      const refusals = await Promise.all([
+        store.assignments
+          .setTeams({ objectId: USER, tenantId: TENANT, principalType: "resourceAccount" }, 2)
+          .catch((error: unknown) => error),
+        store.assignments.deleteTeams(TENANT, USER, 2).catch((error: unknown) => error),
+        store.assignments.updateEntra([entra(OTHER), USER], 2).catch((error: unknown) => error),
+        store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 2).catch((error: unknown) => error),
+      ]);
+      for (const error of refusals) {
+        expect(error).toBeInstanceOf(ServiceError);
+        expect((error as ServiceError).status).toBe(503);
+        expect((error as ServiceError).message).toBe(
+          "The emulator could not write to its data directory (ENOSPC); nothing was changed. Retry later.",
+        );
+      }
+      expect(store.assignments.teams(TENANT, USER)).toStrictEqual({ objectId: USER, tenantId: TENANT, principalType: "user" });
+      expect(store.assignments.listEntra()).toStrictEqual([entra(USER)]);
+      expect(store.assignments.listExchanged()).toStrictEqual([]);
+    });
+  });
+});
