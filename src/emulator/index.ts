@@ -31,6 +31,8 @@ import { isGuid } from "./routes/guid.js";
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
 export type { LimitedOperation, RateLimit, RateLimits } from "../limits/rateLimits.js";
 export { SUPPORTED_API_VERSIONS } from "./routes/apiVersion.js";
+export { mintEntraTestToken, type EntraTestToken, type EntraTestTokenOptions } from "./entra/entraTestTokens.js";
+export { EntraTestCredential, type EntraTestCredentialOptions } from "./entra/entraTestCredential.js";
 
 /**
  * Starts an emulator and resolves once it listens.
