@@ -1,6 +1,15 @@
+import { execFile } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { createServer } from "node:https";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { decodeJwtPayload } from "../../src/credentials/jwt.js";
 import { EntraTestCredential } from "../../src/emulator/index.js";
+import { createSelfSignedCertificate } from "../../src/emulator/tls/selfSignedCertificate.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 
 const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
 const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
@@ -76,5 +85,72 @@ describe("EntraTestCredential", () => {
       name: "AbortError",
       message: "The operation was aborted.",
     });
+  });
+});
+
+describe("EntraTestCredential handed to Microsoft's AzureCommunicationTokenCredential", () => {
+  const dir = tempDirEachTest("acs-entra-test-credential-");
+
+  it("is asked for the configured scopes of each family, and its token is what Microsoft's credential sends", async () => {
+    // Microsoft's credential takes https only and has no CA option: a process that trusts this certificate.
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const cert = createSelfSignedCertificate({ hosts: ["127.0.0.1"], privateKey, now: Date.now(), days: 1 });
+    const certificatePath = join(dir.path, "certificate.pem");
+    await writeFile(certificatePath, cert);
+    const received: { path: string; claims: Record<string, unknown> | undefined }[] = [];
+    const server = createServer({ cert, key: privateKey.export({ type: "pkcs8", format: "pem" }) }, (req, res) => {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+      received.push({ path: req.url!.split("?")[0]!, claims: decodeJwtPayload(bearer) });
+      const expiresOn = new Date(Date.now() + 3_600_000).toISOString();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ identity: { id: "8:acs:test" }, accessToken: { token: "acs-token", expiresOn } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const emulatorIndex = pathToFileURL(fileURLToPath(new URL("../../src/emulator/index.ts", import.meta.url))).href;
+    const script = `
+      import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+      import { EntraTestCredential } from ${JSON.stringify(emulatorIndex)};
+      const tokenCredential = new EntraTestCredential({ tenantId: "${TENANT}", objectId: "${USER}", clientId: "${APP}" });
+      for (const scopes of [undefined, ["https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls"]]) {
+        const credential = new AzureCommunicationTokenCredential({ resourceEndpoint: process.env.ENDPOINT, tokenCredential, scopes });
+        console.log((await credential.getToken()).token);
+        credential.dispose();
+      }`;
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          NODE_EXTRA_CA_CERTS: certificatePath,
+          ENDPOINT: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+        },
+      });
+      expect(stdout).toBe("acs-token\nacs-token\n");
+    } finally {
+      server.close();
+    }
+    const who = { tid: TENANT, oid: USER, azp: APP };
+    expect(
+      received.map(({ path, claims }) => ({
+        path,
+        aud: claims?.["aud"],
+        scp: claims?.["scp"],
+        tid: claims?.["tid"],
+        oid: claims?.["oid"],
+        azp: claims?.["azp"],
+      })),
+    ).toStrictEqual([
+      {
+        path: "/access/entra/:exchangeAccessToken",
+        aud: "https://communication.azure.com/clients",
+        scp: "Chat Chat.Join Chat.Join.Limited VoIP VoIP.Join",
+        ...who,
+      },
+      {
+        path: "/access/teamsExtension/:exchangeAccessToken",
+        aud: "https://auth.msft.communication.azure.com",
+        scp: "TeamsExtension.ManageCalls",
+        ...who,
+      },
+    ]);
   });
 });
