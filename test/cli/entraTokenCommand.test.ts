@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/cli.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { decodeJwtPayload } from "../../src/credentials/jwt.js";
+import { TENANT, USER, APP } from "../helpers/entraIds.js";
 
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
 const GROUPS = ["fd63f3cb-3731-4d15-8e47-9d062aba58c5", "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"];
 const WHO = ["--tenant", TENANT, "--user", USER, "--client-id", APP];
 
