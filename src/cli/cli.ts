@@ -4,6 +4,7 @@
  */
 import type { Command, CommandIo } from "./command.js";
 import { emulatorCommand } from "./emulatorCommand.js";
+import { entraTokenCommand } from "./entraTokenCommand.js";
 import { IDENTITY_COMMANDS } from "./identityCommands.js";
 import { PACKAGE_VERSION } from "../version.js";
 
@@ -11,6 +12,7 @@ import { PACKAGE_VERSION } from "../version.js";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   emulator: emulatorCommand,
   ...IDENTITY_COMMANDS,
+  "entra-token": entraTokenCommand,
 };
 
 function help(): string {

@@ -2,8 +2,11 @@
  * `acs-identity emulator`: runs the local emulator until SIGINT or SIGTERM, then closes it
  * gracefully (in-flight requests finish, the port is released).
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator, type EmulatorOptions } from "../emulator/index.js";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator/index.js";
 import { parseRateLimits } from "../limits/rateLimits.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
 
@@ -20,6 +23,9 @@ Options:
   --data-dir <dir>    keep identities, the token signing key and a generated
                       access key in this directory across restarts
   --allow-bearer      accept any "Authorization: Bearer" token
+  --tls               serve HTTPS with a self-signed certificate for localhost,
+                      127.0.0.1 and ::1 (kept in the data directory when there
+                      is one); prints how to trust it (NODE_EXTRA_CA_CERTS)
   --cors-origin <o>   a web origin whose pages may call the emulator, e.g.
                       http://localhost:5173; repeatable (default: any loopback
                       origin: localhost, 127.x.x.x, [::1], any port)
@@ -48,6 +54,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
       "access-key": { type: "string" },
       "data-dir": { type: "string" },
       "allow-bearer": { type: "boolean" },
+      tls: { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
       "no-dashboard": { type: "boolean" },
       limits: { type: "string" },
@@ -64,6 +71,7 @@ export function parseEmulatorArgs(args: string[]): EmulatorOptions & { help: boo
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["cors-origin"] !== undefined) options.corsOrigins = values["cors-origin"];
   if (values["no-dashboard"] === true) options.dashboard = false;
+  if (values.tls === true) options.tls = true;
   // Read here, so that a typo is a usage error before anything starts.
   if (values.limits !== undefined) options.limits = parseRateLimits(values.limits);
   return options;
@@ -82,7 +90,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     return EXIT.ok;
   }
   const { help: _help, ...emulatorOptions } = options;
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let emulator: Emulator;
   try {
     emulator = await startEmulator(emulatorOptions);
   } catch (error) {
@@ -96,11 +104,30 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   io.out(emulator.connectionString);
   io.err(`ACS Identity emulator listening on ${emulator.endpoint} (resource ${emulator.resourceId}). Press Ctrl+C to stop.`);
   if (emulator.dashboardUrl !== undefined) io.err(`Dashboard: ${emulator.dashboardUrl}`);
+  const certificate = await certificateFile(emulator);
+  if (certificate !== undefined) {
+    io.err(`HTTPS with a self-signed certificate: trust it with NODE_EXTRA_CA_CERTS=${certificate.path} (Node.js clients)`);
+    io.err("or the client option tlsOptions: { ca: <that file's content> }.");
+  }
   await io.stopped;
   io.err("Stopping: finishing in-flight requests...");
   await emulator.close();
+  await certificate?.remove();
   io.err("Stopped.");
   return EXIT.ok;
+}
+
+/**
+ * The file that holds the emulator's certificate, for NODE_EXTRA_CA_CERTS: the one in the data
+ * directory, or else one written to a temporary directory for this run and removed at the end.
+ */
+async function certificateFile(emulator: Emulator): Promise<{ path: string; remove(): Promise<void> } | undefined> {
+  if (emulator.certificate === undefined) return undefined;
+  if (emulator.certificatePath !== undefined) return { path: emulator.certificatePath, remove: async () => undefined };
+  const dir = await mkdtemp(join(tmpdir(), "acs-identity-emulator-"));
+  const path = join(dir, "tls-certificate.pem");
+  await writeFile(path, emulator.certificate, { mode: 0o600 });
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** The `emulator` subcommand. */

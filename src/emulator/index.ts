@@ -22,6 +22,7 @@ import { createPipeline } from "./pipeline/pipeline.js";
 import { DEFAULT_REPEATABILITY_LIMITS, RepeatabilityCache } from "./routes/repeatability.js";
 import { loggedPipeline, RequestLog } from "./pipeline/requestLog.js";
 import { listen } from "./server.js";
+import { emulatorTls } from "./tls/emulatorTls.js";
 import { IdentityStore } from "./store/store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens/tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
@@ -30,6 +31,8 @@ import { isGuid } from "./routes/guid.js";
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
 export type { LimitedOperation, RateLimit, RateLimits } from "../limits/rateLimits.js";
 export { SUPPORTED_API_VERSIONS } from "./routes/apiVersion.js";
+export { mintEntraTestToken, type EntraTestToken, type EntraTestTokenOptions } from "./entra/entraTestTokens.js";
+export { EntraTestCredential, type EntraTestCredentialOptions } from "./entra/entraTestCredential.js";
 
 /**
  * Starts an emulator and resolves once it listens.
@@ -37,9 +40,10 @@ export { SUPPORTED_API_VERSIONS } from "./routes/apiVersion.js";
  * @param options - see {@link EmulatorOptions}; all optional.
  * @returns the running emulator; call `close()` when done.
  * @throws TypeError for an option of the wrong form (a non-loopback host, a key that is not
- * base64, a resource id that is not a GUID, a CORS origin that is not one); RangeError for `limits`
+ * base64, a resource id that is not a GUID, a CORS origin that is not one, `tls` PEMs that are not
+ * a certificate and its key); RangeError for `limits`
  * that are not understood; Error when the port is
- * taken, `dataDir` holds another resource's journal or a damaged key, or cannot be written. Damaged
+ * taken, `dataDir` holds another resource's journal or a damaged key (signing or TLS), or cannot be written. Damaged
  * journal lines do not stop the start: they are skipped and described on stderr.
  * @example
  * ```ts
@@ -89,11 +93,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? undefined
         : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
-    const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept);
-    const endpoint = `http://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
+    const tls = await emulatorTls(options.tls, options.dataDir, host);
+    const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept, tls);
+    const endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
       connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
+      certificate: tls?.cert,
+      certificatePath: tls?.certificatePath,
       accessKey,
       dashboardUrl: dashboard && `${endpoint}${DASHBOARD_PATH}`,
       resourceId: store.resourceId,

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { CorsHeaders } from "./auth/cors.js";
@@ -32,6 +33,7 @@ export interface EmulatorServer {
  * @param handle - answers one request (see `pipeline.ts`).
  * @param cors - the CORS headers for a request's `Origin`.
  * @param intercept - answers the requests it takes (the dashboard's) and returns `true` for them.
+ * @param tls - the PEM certificate and key to serve HTTPS with; plain HTTP without.
  * @throws Error when the address cannot be bound (e.g. the port is taken).
  */
 export async function listen(
@@ -40,22 +42,28 @@ export async function listen(
   host: string,
   cors: CorsHeaders,
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean,
+  tls?: { cert: string; key: string },
 ): Promise<EmulatorServer> {
   let closing = false;
   // Sockets with a request being answered: on close, every other socket is cut at once, also one
   // that connected but never sent a whole request (Node's closeIdleConnections leaves those).
   const busy = new Set<Socket>();
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     busy.add(req.socket);
     res.on("close", () => busy.delete(req.socket));
     if (intercept?.(req, res)) return;
     void answer(req, res, handle, () => closing, cors);
-  });
+  };
+  const server = tls
+    ? createHttpsServer({ requireHostHeader: false, cert: tls.cert, key: tls.key }, onRequest)
+    : createServer({ requireHostHeader: false }, onRequest);
+  // The sockets requests arrive on: over TLS those after their handshake, the raw ones before it in `handshaking`.
   const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
+  server.on(tls ? "secureConnection" : "connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
+  const handshaking = tls ? pendingHandshakes(server as HttpsServer) : new Map<string, Socket>();
   server.on("clientError", answerClientError);
   // Node answers an `Expect` other than 100-continue with a bare 417 of its own; give it the
   // service's error shape and headers instead.
@@ -82,6 +90,7 @@ export async function listen(
       closing = true;
       closed ??= closeGracefully(server, () => {
         for (const socket of sockets) if (!busy.has(socket)) socket.destroy();
+        for (const socket of handshaking.values()) socket.destroy();
       });
       return closed;
     },
@@ -210,7 +219,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
  * Stops accepting; sockets without a request in progress close now (`closeIdle`), busy ones after
  * their answer (`connection: close`).
  */
-function closeGracefully(server: Server, closeIdle: () => void): Promise<void> {
+function closeGracefully(server: Server | HttpsServer, closeIdle: () => void): Promise<void> {
   return new Promise((resolve) => {
     const deadline = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     deadline.unref();
@@ -220,6 +229,25 @@ function closeGracefully(server: Server, closeIdle: () => void): Promise<void> {
     });
     closeIdle();
   });
+}
+
+/**
+ * The raw sockets of connections whose TLS handshake has not finished, which no request can keep
+ * busy and the HTTP layer never sees. Node links a raw socket to its TLS socket only internally,
+ * so they are matched by the peer's address and port, unique among a listener's live connections.
+ */
+function pendingHandshakes(server: HttpsServer): Map<string, Socket> {
+  const pending = new Map<string, Socket>();
+  const peer = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
+  server.on("connection", (raw: Socket) => {
+    const key = peer(raw);
+    pending.set(key, raw);
+    raw.on("close", () => {
+      if (pending.get(key) === raw) pending.delete(key);
+    });
+  });
+  server.on("secureConnection", (socket: Socket) => pending.delete(peer(socket)));
+  return pending;
 }
 
 /**

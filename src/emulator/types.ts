@@ -50,6 +50,18 @@ export interface EmulatorOptions {
    * @default undefined (no limits)
    */
   limits?: string | RateLimits;
+  /**
+   * Serve HTTPS instead of HTTP, as Microsoft's credentials and Chat's pipeline require (they
+   * refuse `http:` endpoints). `true` makes a self-signed certificate (EC P-256, valid 365 days)
+   * for `localhost`, `127.0.0.1`, `::1` and `host`; with `dataDir` its key and certificate are kept
+   * there (`tls-key.pem`, owner-only, and `tls-certificate.pem`, see
+   * {@link Emulator.certificatePath}) so that clients keep trusting it across restarts, and it is
+   * made again (same key) only when it would expire within a day. `{ cert, key }` (PEM strings)
+   * serves the caller's own. Clients trust {@link Emulator.certificate}: `tlsOptions: { ca }` for
+   * this package's client, `NODE_EXTRA_CA_CERTS=<certificatePath>` for any Node.js process.
+   * @default false
+   */
+  tls?: boolean | { readonly cert: string; readonly key: string };
 }
 
 /** An identity as the emulator stores it. Times are milliseconds since the epoch. */
@@ -128,10 +140,20 @@ export interface Faults {
 
 /** A running emulator, as {@link startEmulator} returns it. */
 export interface Emulator {
-  /** The base URL, e.g. `http://127.0.0.1:8089`. */
+  /** The base URL, e.g. `http://127.0.0.1:8089` (`https://` with the `tls` option). */
   readonly endpoint: string;
   /** `endpoint=http://127.0.0.1:8089/;accesskey=<key>`, ready for a client. */
   readonly connectionString: string;
+  /**
+   * The PEM certificate the emulator serves HTTPS with, for clients to trust (`tlsOptions: { ca }`);
+   * `undefined` without the `tls` option.
+   */
+  readonly certificate: string | undefined;
+  /**
+   * The file holding {@link Emulator.certificate}, for `NODE_EXTRA_CA_CERTS`: with `tls: true` and
+   * `dataDir`, `<dataDir>/tls-certificate.pem`; otherwise `undefined`.
+   */
+  readonly certificatePath: string | undefined;
   /** The base64 access key that requests must be signed with. */
   readonly accessKey: string;
   /** The dashboard's URL, e.g. `http://127.0.0.1:8089/_emulator/`; `undefined` with `dashboard: false`. */

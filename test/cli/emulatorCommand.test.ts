@@ -1,8 +1,12 @@
+import { X509Certificate } from "node:crypto";
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/cli.js";
 import { parseEmulatorArgs } from "../../src/cli/emulatorCommand.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { send } from "../emulator/helpers.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 
 function io(stop: Promise<void> = new Promise(() => undefined)) {
   const out: string[] = [];
@@ -91,6 +95,49 @@ describe("acs-identity emulator", () => {
     expect(unknown.err[0]).toContain('Unknown command "nope".');
     const badOption = io();
     expect(await main(["emulator", "--bogus"], badOption.io)).toBe(2);
+  });
+});
+
+describe("acs-identity emulator --tls", () => {
+  const dir = tempDirEachTest("acs-cli-tls-");
+
+  /** Runs `acs-identity emulator --tls ...` until its trust advice is printed; returns the session and a stop function. */
+  async function runTls(args: string[]) {
+    let stop!: () => void;
+    const session = io(new Promise<void>((resolve) => (stop = resolve)));
+    const running = main(["emulator", "--tls", "--access-key", "cHc=", "--no-dashboard", ...args], session.io);
+    await vi.waitFor(() => expect(session.err).toHaveLength(3));
+    const [, endpoint] = /^endpoint=(https:\/\/127\.0\.0\.1:\d+)\/;accesskey=cHc=$/.exec(session.out[0]!)!;
+    return { session, endpoint: endpoint!, running, stop };
+  }
+
+  it("parses --tls", () => {
+    expect(parseEmulatorArgs(["--tls"])).toStrictEqual({ help: false, allowBearer: false, tls: true });
+  });
+
+  it("prints the https connection string and the data directory's certificate file to trust", async () => {
+    const { session, endpoint, running, stop } = await runTls(["--data-dir", dir.path]);
+    const path = join(dir.path, "tls-certificate.pem");
+    expect(session.err.slice(1)).toStrictEqual([
+      `HTTPS with a self-signed certificate: trust it with NODE_EXTRA_CA_CERTS=${path} (Node.js clients)`,
+      "or the client option tlsOptions: { ca: <that file's content> }.",
+    ]);
+    const ca = await readFile(path, "utf8");
+    expect((await send(endpoint, { method: "GET", path: "/nowhere", ca })).status).toBe(404);
+    stop();
+    expect(await running).toBe(0);
+    expect(await readFile(path, "utf8")).toBe(ca);
+  });
+
+  it("without a data directory, writes the certificate to a temporary file for this run only", async () => {
+    const { session, endpoint, running, stop } = await runTls([]);
+    const [, path] = /NODE_EXTRA_CA_CERTS=(\S+) /.exec(session.err[1]!)!;
+    const ca = await readFile(path!, "utf8");
+    expect(new X509Certificate(ca).subjectAltName).toBe("DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1");
+    expect((await send(endpoint, { method: "GET", path: "/nowhere", ca })).status).toBe(404);
+    stop();
+    expect(await running).toBe(0);
+    await expect(access(path!)).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
 

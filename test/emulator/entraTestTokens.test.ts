@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeJwtPayload } from "../../src/credentials/jwt.js";
 import { mintEntraTestToken } from "../../src/emulator/entra/entraTestTokens.js";
-
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
-const GROUP = "fd63f3cb-3731-4d15-8e47-9d062aba58c5";
-const NOW = Date.UTC(2026, 11, 2, 9, 0, 0);
+import { TENANT, USER, APP, GROUP, NOW } from "../helpers/entraIds.js";
 
 describe("mintEntraTestToken", () => {
   it("writes a v2 token for Entra ID user scopes: aud the clients resource, scp the permissions, azp the app", () => {

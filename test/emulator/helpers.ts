@@ -4,6 +4,7 @@
  */
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { createHmacSigner, sha256Base64 } from "#hmac";
 import { authorizationHeader, EMPTY_CONTENT_HASH, stringToSign } from "../../src/auth/signing.js";
 
@@ -28,6 +29,8 @@ export interface RawRequest {
   path: string;
   body?: string | Buffer;
   headers?: Record<string, string | undefined>;
+  /** For an `https:` endpoint: the certificate to trust (the emulator's). */
+  ca?: string;
 }
 
 /**
@@ -41,7 +44,8 @@ export function send(endpoint: string, request: RawRequest): Promise<RawResponse
       string,
       string
     >;
-    const req = httpRequest(url, { method: request.method, headers, agent: false, setHost: !("host" in headers) }, (res) => {
+    const options = { method: request.method, headers, agent: false, setHost: !("host" in headers) };
+    const respond = (res: import("node:http").IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
@@ -50,7 +54,12 @@ export function send(endpoint: string, request: RawRequest): Promise<RawResponse
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
       res.on("error", reject);
-    });
+    };
+    const req =
+      url.protocol === "https:"
+        ? // The certificate is checked against the URL's host, not a (test's forged) Host header.
+          httpsRequest(url, { ...options, ca: request.ca, servername: "" }, respond)
+        : httpRequest(url, options, respond);
     req.on("error", reject);
     req.end(request.body);
   });
@@ -84,6 +93,8 @@ export async function signedHeaders(input: SigningInput): Promise<Record<string,
 export interface Target {
   endpoint: string;
   accessKey: string;
+  /** The emulator's certificate, for an `https:` endpoint. */
+  ca?: string;
   now?: () => number;
 }
 
@@ -106,6 +117,7 @@ export async function signedSend(
     path: request.path,
     ...(body === undefined ? {} : { body }),
     headers: { ...headers, ...request.headers },
+    ...(emulator.ca === undefined ? {} : { ca: emulator.ca }),
   });
 }
 

@@ -1,9 +1,11 @@
 /**
  * The JSON admin API under `/_emulator/api/`: the identities (live and deleted) with their issued
- * tokens' claims, the request log, the faults, the rate limits and their windows, and a reset.
+ * tokens' claims, the request log, the faults, the rate limits and their windows, a reset, and
+ * test Entra tokens for the exchanges.
  * Who may call it is checked in `dashboard.ts`; this file only says what each endpoint answers.
  */
 import { ServiceError, errorBody } from "../routes/errors.js";
+import { entraTestTokenJson, mintEntraTestToken, type EntraTestTokenOptions } from "../entra/entraTestTokens.js";
 import { faultText, type ActiveFault, type FaultInjector } from "../pipeline/faults.js";
 import type { IssuedTokens } from "../tokens/issuedTokens.js";
 import type { LimitWindowView, RateLimiter } from "../pipeline/limits.js";
@@ -99,6 +101,7 @@ async function route(parts: AdminParts, { method, path, query, body }: AdminRequ
     return only(method, "GET", () => jsonReply(200, limitsView(parts.limiter)), "GET, PUT");
   }
   if (collection === "reset" && id === undefined) return only(method, "POST", () => reset(parts));
+  if (collection === "entra" && id === "tokens") return only(method, "POST", () => mintEntraToken(body, parts.now()));
   throw notFound();
 }
 
@@ -188,6 +191,24 @@ async function reset(parts: AdminParts): Promise<Reply> {
   parts.limiter.clear();
   parts.log.clear();
   return NO_CONTENT;
+}
+
+/** The fields of `POST /entra/tokens`: {@link EntraTestTokenOptions} without the clock, which is the emulator's. */
+const ENTRA_TOKEN_FIELDS = ["tenantId", "objectId", "clientId", "scopes", "groups", "expiresInMinutes", "version"] as const;
+
+/** Mints a test Entra token at the emulator's time: `200 {token, expiresOn, claims}`, or `400` with the mint's own message. */
+function mintEntraToken(body: Buffer, now: number): Reply {
+  const refusal = (message: string) => new ServiceError(400, "InvalidEntraTokenRequest", message);
+  const value = jsonObject(body, () =>
+    refusal('The body must be a JSON object, e.g. {"tenantId":"<GUID>","objectId":"<GUID>","clientId":"<GUID>"}.'),
+  );
+  const unknown = Object.keys(value).find((name) => !(ENTRA_TOKEN_FIELDS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw refusal(`Unknown field "${unknown}"; known: ${ENTRA_TOKEN_FIELDS.join(", ")}.`);
+  try {
+    return jsonReply(200, entraTestTokenJson(mintEntraTestToken({ ...(value as unknown as EntraTestTokenOptions), now })));
+  } catch (error) {
+    throw refusal((error as Error).message);
+  }
 }
 
 type FaultField = keyof FaultSpec;

@@ -7,6 +7,7 @@
  * header is ever sent. The page itself is in `dashboardPage.ts`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { adminErrorReply, adminReply, type AdminParts } from "./adminApi.js";
 import { ServiceError, toServiceError } from "../routes/errors.js";
 import type { Reply } from "../routes/reply.js";
@@ -134,7 +135,10 @@ function refusalOf(req: IncomingMessage, pathname: string): ServiceError | undef
   if (pathname !== API && !pathname.startsWith(`${API}/`)) return undefined;
   const site = req.headers["sec-fetch-site"];
   const origin = req.headers.origin;
-  if ((site !== undefined && site !== "same-origin" && site !== "none") || (origin !== undefined && origin !== `http://${host}`)) {
+  if (
+    (site !== undefined && site !== "same-origin" && site !== "none") ||
+    (origin !== undefined && origin !== `${schemeOf(req)}://${host}`)
+  ) {
     return forbidden("The admin API answers only the dashboard's own page and clients that are not browsers.");
   }
   // No body without a type either, as a fetch of a Blob in no-cors mode would send.
@@ -144,6 +148,11 @@ function refusalOf(req: IncomingMessage, pathname: string): ServiceError | undef
     return new ServiceError(415, "UnsupportedMediaType", "The admin API takes Content-Type: application/json.");
   }
   return undefined;
+}
+
+/** The scheme the request came in on: the dashboard's own page has this origin. */
+function schemeOf(req: IncomingMessage): "http" | "https" {
+  return (req.socket as TLSSocket).encrypted === true ? "https" : "http";
 }
 
 /** Starts a live stream of the request log (server-sent events), ended by {@link Dashboard.close}. */

@@ -112,3 +112,15 @@ function signed(claims: object): string {
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
+
+/** A minted token as JSON (the admin API's answer and the CLI's `--json`): `expiresOn` in ISO 8601. */
+export interface EntraTestTokenJson {
+  token: string;
+  expiresOn: string;
+  claims: Readonly<Record<string, unknown>>;
+}
+
+/** {@link EntraTestToken} as JSON. */
+export function entraTestTokenJson(minted: EntraTestToken): EntraTestTokenJson {
+  return { token: minted.token, expiresOn: minted.expiresOn.toISOString(), claims: minted.claims };
+}
