@@ -2,6 +2,7 @@
 // (absolute, with a stale api-version, then relative), each requested with the client's own
 // api-version and signed; byPage with a continuationToken; a next page on another origin refused
 // with nothing sent there; the byPage settings checked; a request, a span and an onResponse per page.
+import type { PagedAsyncIterableIterator as CorePagingIterator, PageSettings as CorePageSettings } from "@azure/core-paging";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EntraAssignment } from "../src/client/assignmentModels.js";
 import type { FullOperationResponse } from "../src/client/models.js";
@@ -254,5 +255,16 @@ describe("options apply to every page", () => {
     const error = (await iterator.next().catch((caught: unknown) => caught)) as Error;
     expect(error.name).toBe("AbortError");
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe("the types", () => {
+  it("are those of @azure/core-paging: its iterator type takes ours (tsconfig.test.json type-checks this)", async () => {
+    const iterator: CorePagingIterator<EntraAssignment, EntraAssignment[], CorePageSettings> = server
+      .client(PREVIEW)
+      .listEntraAssignments();
+    const pages: EntraAssignment[][] = [];
+    for await (const page of iterator.byPage({ continuationToken: undefined })) pages.push(page);
+    expect(pages.flat()).toStrictEqual(ITEMS);
   });
 });

@@ -4,6 +4,8 @@
  * quoted in /work/shared/IDENTITY-API.md), verbatim: request bodies and response bodies.
  */
 
+import type { ProxyReply } from "./recordingProxy.js";
+
 export const TENANT_ID = "c70d068c-2f32-484d-9455-73070cd5aadd";
 export const OBJECT_ID = "b27b64b9-39d2-44a3-869d-67700b74e805";
 export const CLIENT_ID = "617d08b5-f35b-4270-87d6-56833d2dee1b";
@@ -38,3 +40,23 @@ export const ENTRA_UPDATE_REQUEST = {
 
 /** UpdateEntraAssignments.json's 200 body. */
 export const ENTRA_UPDATE_RESPONSE = { value: ENTRA_LIST.value };
+
+/**
+ * The example answer to an assignment request, as a recording proxy replies in place of the
+ * emulator: the list as one page; `undefined` (forward) for any other request.
+ */
+export function exampleReply({ method, path }: { method: string; path: string }): ProxyReply | undefined {
+  if (!path.startsWith("/access/")) return undefined;
+  const teams = path.startsWith("/access/teamsExtension/");
+  const list = path.startsWith("/access/entra/assignments?");
+  const [status, body]: [number, unknown?] =
+    method === "DELETE"
+      ? [204]
+      : method === "PATCH"
+        ? [200, ENTRA_UPDATE_RESPONSE]
+        : [method === "PUT" ? 201 : 200, teams ? TEAMS_EXTENSION_ASSIGNMENT : list ? { value: ENTRA_LIST.value } : ENTRA_ASSIGNMENT];
+  // The service's correlation vector, as every answer of the service carries one.
+  const cv = { "ms-cv": "YXNzaWdubWVudHM.0" };
+  if (body === undefined) return { status, headers: cv };
+  return { status, headers: { ...cv, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+}
