@@ -41,7 +41,9 @@ import { checkOptions } from "./validation.js";
 export { DEFAULT_API_VERSION } from "./operationSender.js";
 
 /**
- * Creates Communication Services users and issues them access tokens for chat and calling.
+ * Creates Communication Services users and issues them access tokens for chat and calling, and
+ * manages which Microsoft Entra users may exchange their Entra tokens for such tokens (Teams Phone
+ * extensibility and Entra ID assignments).
  *
  * Authenticate with a connection string, an endpoint and access key, or an endpoint and a
  * Microsoft Entra `TokenCredential`. Every method checks its arguments before sending anything
