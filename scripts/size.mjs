@@ -1,12 +1,14 @@
 // `npm run size`: the browser bundle of `import { CommunicationIdentityClient } from ...` for this
 // package and for the official @azure/communication-identity, side by side, minified and gzipped
 // (esbuild: minify, ESM, platform browser, tree-shaking; gzip level 9). Exits 1 when ours is over
-// the budget of 13,500 bytes gzip (issue 12: what onResponse, additionalPolicies and the other
-// core-client options may add; tracing stays out of browser bundles). `--inputs` (or going over budget) also
+// the budget of 14,800 bytes gzip (issue 12: 13,500, for what onResponse, additionalPolicies and
+// the other core-client options add, tracing staying out of browser bundles; issue 14: 14,800,
+// measured 14,727 with the eight assignment methods, their checks, readers and paging, which as
+// methods of the class are in every bundle of it). `--inputs` (or going over budget) also
 // lists where our bytes go, from esbuild's metafile. Needs the built package (`npm run build`).
 import { bundleSource, gzipSize } from "./browser-bundle.mjs";
 
-const BUDGET_GZIP_BYTES = 13_500;
+const BUDGET_GZIP_BYTES = 14_800;
 const PACKAGES = ["acs-identity", "@azure/communication-identity"];
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -45,5 +45,23 @@ export type {
   TokenScope,
   TokenScopeArgument,
 } from "./client/models.js";
+export { KnownEntraPrincipalType, KnownTeamsExtensionPrincipalType } from "./client/assignmentModels.js";
+export type {
+  DeleteEntraAssignmentOptions,
+  DeleteTeamsExtensionAssignmentOptions,
+  EntraAssignment,
+  EntraAssignmentInput,
+  EntraPrincipalType,
+  GetEntraAssignmentOptions,
+  GetTeamsExtensionAssignmentOptions,
+  ListEntraAssignmentsOptions,
+  SetEntraAssignmentOptions,
+  SetTeamsExtensionAssignmentOptions,
+  TeamsExtensionAssignment,
+  TeamsExtensionAssignmentInput,
+  TeamsExtensionPrincipalType,
+  UpdateEntraAssignmentsOptions,
+} from "./client/assignmentModels.js";
+export type { ContinuablePage, PagedAsyncIterableIterator, PageSettings } from "./client/paging.js";
 export { AzureKeyCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";

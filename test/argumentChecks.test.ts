@@ -5,9 +5,12 @@ import { describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../src/client/communicationIdentityClient.js";
 import type { CommunicationUser, GetTokenForTeamsUserOptions } from "../src/client/models.js";
 import { UnknownTokenScope, type TokenScopeArgument } from "../src/client/tokenScope.js";
+import { FEATURE_API_VERSIONS } from "../src/client/apiVersions.js";
 import {
+  checkApiVersion,
   checkCustomId,
   checkCustomIdApiVersion,
+  checkOperation,
   checkOptions,
   checkScopes,
   checkTeamsOptions,
@@ -255,5 +258,28 @@ describe("checkCustomId", () => {
       ),
     );
     expect(checkCustomIdApiVersion("getUser", PREVIEW)).toBeUndefined();
+  });
+
+  it.each([
+    ["teamsExtension", "2025-06-30", "2025-06-30 (or 2025-03-02-preview)"],
+    ["entra", "2025-03-02-preview", "2025-03-02-preview"],
+  ] as const)("checkApiVersion for %s names the versions, the first to choose", (feature, first, named) => {
+    const versions = FEATURE_API_VERSIONS[feature];
+    expect(refused(() => checkApiVersion("op", "2023-10-01", versions))).toStrictEqual(
+      v400(
+        "RangeError",
+        `op needs api-version ${named}, but this client uses 2023-10-01: create the client with { apiVersion: "${first}" }.`,
+      ),
+    );
+    for (const version of versions) expect(checkApiVersion("op", version, versions)).toBeUndefined();
+  });
+
+  it("checkOperation checks the options first, then the api-version", () => {
+    const versions = FEATURE_API_VERSIONS.entra;
+    expect(refused(() => checkOperation("op", 1, "2023-10-01", versions))).toStrictEqual(
+      v400("TypeError", "Options must be an object (or left out)."),
+    );
+    expect(refused(() => checkOperation("op", {}, "2023-10-01", versions)).name).toBe("RangeError");
+    expect(checkOperation("op", undefined, PREVIEW, versions)).toBeUndefined();
   });
 });

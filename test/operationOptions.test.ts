@@ -11,6 +11,16 @@ import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import type { CommunicationIdentityClientOptions, FullOperationResponse } from "../src/client/models.js";
 import { teamsUserToken, TEAMS_APP_ID, TEAMS_USER_OBJECT_ID } from "./helpers/jwt.js";
 import { startRecordingProxy, type ProxyReply, type Received, type RecordingProxy } from "./helpers/recordingProxy.js";
+import {
+  CLIENT_ID,
+  ENTRA_ASSIGNMENT,
+  ENTRA_LIST,
+  ENTRA_UPDATE_RESPONSE,
+  exampleReply,
+  OBJECT_ID,
+  TEAMS_EXTENSION_ASSIGNMENT,
+  TENANT_ID,
+} from "./helpers/assignmentExamples.js";
 
 let emulator: Emulator;
 let proxy: RecordingProxy;
@@ -36,7 +46,8 @@ function recorder() {
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  proxy = await startRecordingProxy(emulator.endpoint, (received) => answer?.(received));
+  // The assignment operations are answered with the REST specification's examples.
+  proxy = await startRecordingProxy(emulator.endpoint, (received) => answer?.(received) ?? exampleReply(received));
 });
 afterAll(async () => {
   await proxy.close();
@@ -51,7 +62,9 @@ beforeEach(() => {
 type Recorder = ReturnType<typeof recorder>;
 
 describe("onResponse", () => {
-  const preview = () => client({ apiVersion: "2025-03-02-preview" });
+  const PREVIEW = "2025-03-02-preview";
+  const TEAMS_PATH = `/access/teamsExtension/tenants/${TENANT_ID}/assignments/${OBJECT_ID}`;
+  const preview = () => client({ apiVersion: PREVIEW });
   const url = (path: string, version = "2023-10-01") => `${proxy.endpoint}${path}?api-version=${version}`;
   const cases: Array<
     [
@@ -123,6 +136,66 @@ describe("onResponse", () => {
       200,
       () => url("/teamsUser/:exchangeAccessToken"),
       (_id, { token, expiresOn }) => ({ token, expiresOn }),
+    ],
+    [
+      "getTeamsExtensionAssignment",
+      (_id, onResponse) => preview().getTeamsExtensionAssignment(TENANT_ID, OBJECT_ID, { onResponse }),
+      200,
+      () => url(TEAMS_PATH, PREVIEW),
+      () => TEAMS_EXTENSION_ASSIGNMENT,
+    ],
+    [
+      "setTeamsExtensionAssignment",
+      (_id, onResponse) =>
+        preview().setTeamsExtensionAssignment(TENANT_ID, OBJECT_ID, { principalType: "resourceAccount" }, { onResponse }),
+      201,
+      () => url(TEAMS_PATH, PREVIEW),
+      () => TEAMS_EXTENSION_ASSIGNMENT,
+    ],
+    [
+      "deleteTeamsExtensionAssignment",
+      (_id, onResponse) => preview().deleteTeamsExtensionAssignment(TENANT_ID, OBJECT_ID, { onResponse }),
+      204,
+      () => url(TEAMS_PATH, PREVIEW),
+      () => undefined,
+    ],
+    [
+      "listEntraAssignments",
+      async (_id, onResponse) => {
+        for await (const assignment of preview().listEntraAssignments({ onResponse })) expect(assignment.tenantId).toBe(TENANT_ID);
+      },
+      200,
+      () => url("/access/entra/assignments", PREVIEW),
+      () => ({ value: ENTRA_LIST.value }),
+    ],
+    [
+      "getEntraAssignment",
+      (_id, onResponse) => preview().getEntraAssignment(OBJECT_ID, { onResponse }),
+      200,
+      () => url(`/access/entra/assignments/${OBJECT_ID}`, PREVIEW),
+      () => ENTRA_ASSIGNMENT,
+    ],
+    [
+      "setEntraAssignment",
+      (_id, onResponse) =>
+        preview().setEntraAssignment(OBJECT_ID, { tenantId: TENANT_ID, principalType: "user", clientIds: [CLIENT_ID] }, { onResponse }),
+      201,
+      () => url(`/access/entra/assignments/${OBJECT_ID}`, PREVIEW),
+      () => ENTRA_ASSIGNMENT,
+    ],
+    [
+      "deleteEntraAssignment",
+      (_id, onResponse) => preview().deleteEntraAssignment(OBJECT_ID, { onResponse }),
+      204,
+      () => url(`/access/entra/assignments/${OBJECT_ID}`, PREVIEW),
+      () => undefined,
+    ],
+    [
+      "updateEntraAssignments",
+      (_id, onResponse) => preview().updateEntraAssignments({ [OBJECT_ID]: null }, { onResponse }),
+      200,
+      () => url("/access/entra/assignments", PREVIEW),
+      () => ENTRA_UPDATE_RESPONSE,
     ],
   ];
 

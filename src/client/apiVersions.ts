@@ -5,11 +5,23 @@
  * @internal
  */
 /**
- * The api-versions that document `customId` and `GET /identities/{id}`: the preview that
- * introduced them, and 2025-06-30, whose published REST specification had them (with a
- * `GetIdentity` example) before later revisions of the same file dropped them.
+ * The api-versions of each feature that only some versions have; messages suggest the first.
  */
-export const CUSTOM_ID_API_VERSIONS: readonly string[] = ["2025-03-02-preview", "2025-06-30"];
+export const FEATURE_API_VERSIONS: Readonly<Record<"customId" | "teamsExtension" | "entra", readonly string[]>> = {
+  /**
+   * `customId` and `GET /identities/{id}`: the preview that introduced them, and 2025-06-30, whose
+   * published REST specification had them (with a `GetIdentity` example) before later revisions
+   * of the same file dropped them.
+   */
+  customId: ["2025-03-02-preview", "2025-06-30"],
+  /** Teams Phone extensibility (token exchange and assignments): stable since 2025-06-30. */
+  teamsExtension: ["2025-06-30", "2025-03-02-preview"],
+  /** Microsoft Entra ID users (token exchange and assignments): only this preview. */
+  entra: ["2025-03-02-preview"],
+};
+
+/** {@link FEATURE_API_VERSIONS}`.customId`. */
+export const CUSTOM_ID_API_VERSIONS: readonly string[] = FEATURE_API_VERSIONS.customId;
 
 /** The first api-version with the `chat.join`, `chat.join.limited` and `voip.join` scopes. */
 export const JOIN_SCOPES_SINCE = "2023-10-01";

@@ -16,15 +16,34 @@ import type {
   IssueTokenOptions,
   RevokeTokensOptions,
 } from "./models.js";
+import type {
+  DeleteEntraAssignmentOptions,
+  DeleteTeamsExtensionAssignmentOptions,
+  EntraAssignment,
+  EntraAssignmentInput,
+  GetEntraAssignmentOptions,
+  GetTeamsExtensionAssignmentOptions,
+  ListEntraAssignmentsOptions,
+  SetEntraAssignmentOptions,
+  SetTeamsExtensionAssignmentOptions,
+  TeamsExtensionAssignment,
+  TeamsExtensionAssignmentInput,
+  UpdateEntraAssignmentsOptions,
+} from "./assignmentModels.js";
+import type { PagedAsyncIterableIterator } from "./paging.js";
 import type { TokenScopeArgument } from "./tokenScope.js";
 import * as identity from "./identityOperations.js";
+import * as teamsExtension from "./teamsExtensionAssignments.js";
+import * as entra from "./entraAssignments.js";
 import { OperationSender } from "./operationSender.js";
 import { checkOptions } from "./validation.js";
 
 export { DEFAULT_API_VERSION } from "./operationSender.js";
 
 /**
- * Creates Communication Services users and issues them access tokens for chat and calling.
+ * Creates Communication Services users and issues them access tokens for chat and calling, and
+ * manages which Microsoft Entra users may exchange their Entra tokens for such tokens (Teams Phone
+ * extensibility and Entra ID assignments).
  *
  * Authenticate with a connection string, an endpoint and access key, or an endpoint and a
  * Microsoft Entra `TokenCredential`. Every method checks its arguments before sending anything
@@ -185,6 +204,123 @@ export class CommunicationIdentityClient {
    */
   async getTokenForTeamsUser(options: GetTokenForTeamsUserOptions): Promise<CommunicationAccessToken> {
     return identity.getTokenForTeamsUser(this.#sender, options);
+  }
+
+  /**
+   * The Teams Phone extensibility assignment of a user or resource account: whether it may
+   * exchange its Entra token for a Communication Services token, and through which apps.
+   * Needs the client option `apiVersion: "2025-06-30"` (or `"2025-03-02-preview"`), as do the other Teams extension methods.
+   *
+   * @param tenantId - the Entra tenant id, a GUID.
+   * @param objectId - the Entra object id of the user or resource account, a GUID.
+   * @throws TypeError or RangeError for a bad id or api-version (nothing is sent); RestError when the service refuses (404 when there is no such assignment).
+   */
+  async getTeamsExtensionAssignment(
+    tenantId: string,
+    objectId: string,
+    options: GetTeamsExtensionAssignmentOptions = {},
+  ): Promise<TeamsExtensionAssignment> {
+    return teamsExtension.getTeamsExtensionAssignment(this.#sender, tenantId, objectId, options);
+  }
+
+  /**
+   * Creates or replaces a Teams Phone extensibility assignment (the service answers 201 or 200).
+   *
+   * @param assignment - `principalType` (`"user"` or `"resourceAccount"`) and, optionally, `clientIds`: the Entra application ids allowed to exchange tokens.
+   * @returns the assignment as stored.
+   * @throws TypeError or RangeError for a bad id, assignment or api-version (nothing is sent); RestError when the service refuses.
+   * @example
+   * ```ts
+   * await client.setTeamsExtensionAssignment(tenantId, objectId, { principalType: "user", clientIds: [appId] });
+   * ```
+   */
+  async setTeamsExtensionAssignment(
+    tenantId: string,
+    objectId: string,
+    assignment: TeamsExtensionAssignmentInput,
+    options: SetTeamsExtensionAssignmentOptions = {},
+  ): Promise<TeamsExtensionAssignment> {
+    return teamsExtension.setTeamsExtensionAssignment(this.#sender, tenantId, objectId, assignment, options);
+  }
+
+  /**
+   * Deletes a Teams Phone extensibility assignment: the principal can no longer exchange tokens.
+   *
+   * @throws TypeError or RangeError for a bad id or api-version (nothing is sent); RestError when the service refuses.
+   */
+  async deleteTeamsExtensionAssignment(
+    tenantId: string,
+    objectId: string,
+    options: DeleteTeamsExtensionAssignmentOptions = {},
+  ): Promise<void> {
+    return teamsExtension.deleteTeamsExtensionAssignment(this.#sender, tenantId, objectId, options);
+  }
+
+  /**
+   * Lists the Microsoft Entra ID assignments of the resource, one request per page (each its own
+   * operation: span, `onResponse`). Needs the client option `apiVersion: "2025-03-02-preview"`, as do the other Entra methods.
+   *
+   * @returns `for await` over the assignments, or `.byPage({ continuationToken })` over pages (`maxPageSize` is refused: the service sizes pages).
+   * @throws TypeError or RangeError, at once, for bad options or api-version; from `byPage`, for bad settings; from the iteration, for a next page on another origin (not followed) or a service failure (RestError).
+   * @example
+   * ```ts
+   * for await (const { objectId, principalType } of client.listEntraAssignments()) console.log(objectId, principalType);
+   * ```
+   */
+  listEntraAssignments(options: ListEntraAssignmentsOptions = {}): PagedAsyncIterableIterator<EntraAssignment> {
+    return entra.listEntraAssignments(this.#sender, options);
+  }
+
+  /**
+   * The Microsoft Entra ID assignment of a user, group or tenant.
+   *
+   * @param objectId - the Entra object id, a GUID.
+   * @throws TypeError or RangeError for a bad id or api-version (nothing is sent); RestError when the service refuses (404 when there is no such assignment).
+   */
+  async getEntraAssignment(objectId: string, options: GetEntraAssignmentOptions = {}): Promise<EntraAssignment> {
+    return entra.getEntraAssignment(this.#sender, objectId, options);
+  }
+
+  /**
+   * Creates or replaces a Microsoft Entra ID assignment (the service answers 201 or 200).
+   *
+   * @param assignment - `tenantId`, `principalType` (`"user"`, `"group"` or `"tenant"`) and `clientIds` (Entra application ids; may be empty).
+   * @returns the assignment as stored.
+   * @throws TypeError or RangeError for a bad id, assignment or api-version (nothing is sent); RestError when the service refuses.
+   */
+  async setEntraAssignment(
+    objectId: string,
+    assignment: EntraAssignmentInput,
+    options: SetEntraAssignmentOptions = {},
+  ): Promise<EntraAssignment> {
+    return entra.setEntraAssignment(this.#sender, objectId, assignment, options);
+  }
+
+  /**
+   * Deletes a Microsoft Entra ID assignment: its users can no longer exchange tokens through it.
+   *
+   * @throws TypeError or RangeError for a bad id or api-version (nothing is sent); RestError when the service refuses.
+   */
+  async deleteEntraAssignment(objectId: string, options: DeleteEntraAssignmentOptions = {}): Promise<void> {
+    return entra.deleteEntraAssignment(this.#sender, objectId, options);
+  }
+
+  /**
+   * Adds, replaces and removes Microsoft Entra ID assignments in one request (JSON merge patch).
+   *
+   * @param changes - object ids (GUIDs, at least one) to their new assignment, or to `null` to remove it.
+   * @returns the assignments the service reports (none when it answers 204).
+   * @throws TypeError or RangeError for bad changes or api-version (nothing is sent); RestError when the service refuses.
+   * @example
+   * ```ts
+   * await client.updateEntraAssignments({ [groupId]: { tenantId, principalType: "group", clientIds: [appId] }, [userId]: null });
+   * ```
+   */
+  async updateEntraAssignments(
+    changes: Readonly<Record<string, EntraAssignmentInput | null>>,
+    options: UpdateEntraAssignmentsOptions = {},
+  ): Promise<EntraAssignment[]> {
+    return entra.updateEntraAssignments(this.#sender, changes, options);
   }
 }
 

@@ -50,7 +50,8 @@ const REPEATABLE_CREATE_VERSIONS = new Set(["2023-08-01"]);
  */
 export class OperationSender {
   readonly apiVersion: string;
-  readonly #endpoint: string;
+  /** The endpoint's origin, e.g. `https://contoso.communication.azure.com`. */
+  readonly endpoint: string;
   readonly #insecure: boolean;
   /** `api-version=...`, the same on every request. */
   readonly #query: string;
@@ -64,7 +65,7 @@ export class OperationSender {
   #keyAccepted = false;
 
   constructor(url: URL, credential: KeyCredential | TokenCredential, options: CommunicationIdentityClientOptions) {
-    this.#endpoint = url.origin;
+    this.endpoint = url.origin;
     this.#insecure = url.protocol === "http:";
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.#query = `api-version=${encodeURIComponent(this.apiVersion)}`;
@@ -92,6 +93,16 @@ export class OperationSender {
       reportResponse(options, response);
       return read(response);
     });
+  }
+
+  /** An operation of one request: {@link OperationSender.operation} around {@link OperationSender.send}. */
+  call<T>(
+    name: TracedOperation,
+    options: OperationOptions,
+    call: Omit<Call, "options">,
+    read: (response: PipelineResponse) => T,
+  ): Promise<T> {
+    return this.operation(name, options, (traced) => this.send({ ...call, options: traced }), read);
   }
 
   /**
@@ -125,7 +136,7 @@ export class OperationSender {
     // The fields core's createPipelineRequest sets, written out: its class brings a kilobyte of
     // minified code into browser bundles for defaults this client states here anyway.
     const request: PipelineRequest = {
-      url: `${this.#endpoint}${call.path}${call.path.includes("?") ? "&" : "?"}${this.#query}`,
+      url: `${this.endpoint}${call.path}${call.path.includes("?") ? "&" : "?"}${this.#query}`,
       method: call.method,
       headers: createHttpHeaders(),
       body: call.body === undefined ? undefined : JSON.stringify(call.body),

@@ -6,6 +6,8 @@
  */
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { CommunicationAccessToken, CommunicationUser, CommunicationUserDetails, CommunicationUserToken } from "./models.js";
+import type { EntraAssignment, TeamsExtensionAssignment } from "./assignmentModels.js";
+import type { ContinuablePage } from "./paging.js";
 
 /** `2023-10-10T21:39:39.3244584+00:00`: up to 7 fractional digits and an offset. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
@@ -82,4 +84,54 @@ export function toUserDetails(response: PipelineResponse): CommunicationUserDeta
     details.lastTokenIssuedAt = lastTokenIssuedAt;
   }
   return details;
+}
+
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/**
+ * An assignment, with its known fields only and its own copy of `clientIds`, which only Entra
+ * assignments must have.
+ */
+function assignmentOf(response: PipelineResponse, value: unknown, entra: boolean): EntraAssignment {
+  const { objectId, tenantId, principalType, clientIds } = (typeof value === "object" && value ? value : {}) as Record<string, unknown>;
+  if (typeof objectId !== "string" || typeof tenantId !== "string" || typeof principalType !== "string") {
+    return fail(response, "an assignment without objectId, tenantId or principalType");
+  }
+  if (clientIds == null && !entra) return { objectId, tenantId, principalType } as EntraAssignment;
+  if (!isStrings(clientIds)) return fail(response, "an assignment whose clientIds is not a list of strings");
+  return { objectId, tenantId, principalType, clientIds: [...clientIds] };
+}
+
+/** `{"objectId","tenantId","principalType","clientIds"?}` as a {@link TeamsExtensionAssignment}. */
+export function toTeamsExtensionAssignment(response: PipelineResponse): TeamsExtensionAssignment {
+  return assignmentOf(response, jsonBody(response), false);
+}
+
+/** `{"objectId","tenantId","principalType","clientIds"}` as an {@link EntraAssignment}. */
+export function toEntraAssignment(response: PipelineResponse): EntraAssignment {
+  return assignmentOf(response, jsonBody(response), true);
+}
+
+function assignmentsOf(response: PipelineResponse, body: Record<string, unknown>): EntraAssignment[] {
+  const { value } = body;
+  if (!Array.isArray(value)) return fail(response, "a list without a value array");
+  return value.map((item) => assignmentOf(response, item, true));
+}
+
+/** `{"value":[...]}` as {@link EntraAssignment}s; a 204 (no body) as none. */
+export function toEntraAssignments(response: PipelineResponse): EntraAssignment[] {
+  return response.status === 204 ? [] : assignmentsOf(response, jsonBody(response));
+}
+
+/**
+ * A page of {@link EntraAssignment}s, `{"value":[...],"nextLink"?}`, its `continuationToken` the
+ * `nextLink` made absolute (a relative one is resolved against the page's own URL).
+ */
+export function toEntraAssignmentPage(response: PipelineResponse): ContinuablePage<EntraAssignment> {
+  const body = jsonBody(response);
+  const { nextLink } = body;
+  const base = response.request.url;
+  if (nextLink != null && (typeof nextLink !== "string" || !URL.canParse(nextLink, base)))
+    return fail(response, "a nextLink that is not a URL");
+  return Object.assign(assignmentsOf(response, body), { continuationToken: nextLink ? new URL(nextLink, base).href : undefined });
 }

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { CUSTOM_ID_API_VERSIONS, knownScopesFor, supportsCustomId } from "./apiVersions.js";
+import { CUSTOM_ID_API_VERSIONS, knownScopesFor } from "./apiVersions.js";
 import type { CommunicationUser, GetTokenForTeamsUserOptions } from "./models.js";
 import { UnknownTokenScope, type TokenScopeArgument } from "./tokenScope.js";
 
@@ -157,12 +157,31 @@ export const MAX_CUSTOM_ID_LENGTH = 256;
  * @throws RangeError when the client's api-version lacks custom ids and user details, naming the version to choose.
  */
 export function checkCustomIdApiVersion(feature: string, apiVersion: string): void {
-  if (supportsCustomId(apiVersion)) return;
   // The preview first: it is the version the service is recorded to honour them on.
-  const [preview, ...others] = CUSTOM_ID_API_VERSIONS;
+  checkApiVersion(feature, apiVersion, CUSTOM_ID_API_VERSIONS);
+}
+
+/**
+ * The checks every operation that only some api-versions have starts with.
+ *
+ * @throws TypeError when options is given but is not an object; RangeError as {@link checkApiVersion}.
+ */
+export function checkOperation(name: string, options: unknown, apiVersion: string, versions: readonly string[]): void {
+  checkOptions(options);
+  checkApiVersion(name, apiVersion, versions);
+}
+
+/**
+ * @param feature - the method or option that needs one of `versions`, as the user wrote it.
+ * @param versions - the api-versions that have it, the one to suggest first.
+ * @throws RangeError when the client's api-version is not one of them, naming the version to choose.
+ */
+export function checkApiVersion(feature: string, apiVersion: string, versions: readonly string[]): void {
+  if (versions.includes(apiVersion)) return;
+  const [first, ...others] = versions;
   throw refusal(
     new RangeError(
-      `${feature} needs api-version ${preview} (or ${others.join(", ")}), but this client uses ${apiVersion}: create the client with { apiVersion: "${preview}" }.`,
+      `${feature} needs api-version ${first}${others.length ? ` (or ${others.join(", ")})` : ""}, but this client uses ${apiVersion}: create the client with { apiVersion: "${first}" }.`,
     ),
   );
 }

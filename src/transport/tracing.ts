@@ -25,10 +25,25 @@ function client(): TracingClient {
 
 /**
  * The operations, by the name of their span (`CommunicationIdentity-<name>`). `getToken` is
- * `issueToken`, as in the official client; `getUser` is also the official `getUserDetail`.
+ * `issueToken`, as in the official client; `getUser` is also the official `getUserDetail`. Each
+ * page of `listEntraAssignments` has a span of its own, as generated clients trace each page.
  */
 export type TracedOperation =
-  "createUser" | "getUser" | "issueToken" | "createUserAndToken" | "revokeTokens" | "deleteUser" | "getTokenForTeamsUser";
+  | "createUser"
+  | "getUser"
+  | "issueToken"
+  | "createUserAndToken"
+  | "revokeTokens"
+  | "deleteUser"
+  | "getTokenForTeamsUser"
+  | "getTeamsExtensionAssignment"
+  | "setTeamsExtensionAssignment"
+  | "deleteTeamsExtensionAssignment"
+  | "listEntraAssignments"
+  | "getEntraAssignment"
+  | "setEntraAssignment"
+  | "deleteEntraAssignment"
+  | "updateEntraAssignments";
 
 /**
  * Runs `run` in the operation's span, a child of `options.tracingOptions.tracingContext` (or of
