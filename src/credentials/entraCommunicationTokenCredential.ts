@@ -5,7 +5,7 @@
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import type { AbortSignalLike } from "../client/models.js";
-import { raceAbort } from "../transport/abort.js";
+import { abortError, raceAbort } from "../transport/abort.js";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./autoRefreshingTokenCredential.js";
 import { DEFAULT_ENTRA_SCOPES, isStringArray } from "./entraScopes.js";
 import { exchangeUrlFor, sendExchange } from "./exchangeEntraToken.js";
@@ -83,7 +83,9 @@ export class EntraCommunicationTokenCredential {
   constructor(options: EntraCommunicationTokenCredentialOptions) {
     const { resourceEndpoint, tokenCredential, scopes = DEFAULT_ENTRA_SCOPES } = options ?? {};
     if (typeof tokenCredential?.getToken !== "function") {
-      throw new TypeError("tokenCredential must be a TokenCredential (such as InteractiveBrowserCredential) that gets the user's Entra token.");
+      throw new TypeError(
+        "tokenCredential must be a TokenCredential (such as InteractiveBrowserCredential) that gets the user's Entra token.",
+      );
     }
     this.#url = exchangeUrlFor(resourceEndpoint, scopes);
     this.#scopes = isStringArray(scopes) ? [...scopes] : [];
@@ -101,6 +103,8 @@ export class EntraCommunicationTokenCredential {
    */
   async getToken(options: { abortSignal?: AbortSignalLike } = {}): Promise<AccessToken> {
     if (this.#disposal.signal.aborted) throw disposedError();
+    // An aborted caller starts nothing.
+    if (options.abortSignal?.aborted) throw abortError();
     this.#pending ??= this.#update().finally(() => (this.#pending = undefined));
     try {
       return await raceAbort(this.#pending, options.abortSignal);

@@ -6,7 +6,13 @@
  * in browsers) rather than core-rest-pipeline's `createPipelineFromOptions` and default HTTP client,
  * which would add about 8.6 KB gzip to a browser bundle (measured with `scripts/browser-bundle.mjs`).
  */
-import { createHttpHeaders, RestError, setClientRequestIdPolicy, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  createHttpHeaders,
+  RestError,
+  setClientRequestIdPolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import { defaultHttpClient, userAgentPolicyFor } from "#nodePolicies";
 import { parseEndpoint } from "../auth/endpoint.js";
 import { assertTokenMayTravel } from "../auth/tokenCredentialPolicy.js";

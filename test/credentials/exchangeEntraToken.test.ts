@@ -67,7 +67,10 @@ describe("exchangeEntraToken", () => {
   it.each([
     [[], new RangeError(`scopes is empty: ${KNOWN}`)],
     [[VOIP, TEAMS], new RangeError(`scopes mixes the two families; one token is for one of them: ${KNOWN}`)],
-    [["https://contoso.com/clients/unknown"], new RangeError(`Not a Communication Services scope: ["https://contoso.com/clients/unknown"]. G${KNOWN.slice(1)}`)],
+    [
+      ["https://contoso.com/clients/unknown"],
+      new RangeError(`Not a Communication Services scope: ["https://contoso.com/clients/unknown"]. G${KNOWN.slice(1)}`),
+    ],
     ["https://communication.azure.com/clients/VoIP", new TypeError("scopes must be an array of Microsoft Entra scope strings.")],
   ])("refuses scopes %j before any request", async (scopes, error) => {
     await expect(exchangeEntraToken(server.origin, ENTRA_TOKEN, scopes as string[])).rejects.toStrictEqual(error);
