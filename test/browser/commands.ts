@@ -7,6 +7,9 @@
  */
 import type { BrowserCommand, BrowserCommandContext } from "vitest/node";
 import type { Emulator, FaultSpec } from "../../src/emulator/index.js";
+import type { ExchangeReply } from "../helpers/exchangeReplies.js";
+import type { ExchangeServer } from "../helpers/exchangeServer.js";
+import type { Received } from "../helpers/recordingServer.js";
 
 const EMULATOR = Symbol.for("acs-identity/browser-tests/emulator");
 type Holder = { [EMULATOR]?: Emulator | undefined };
@@ -22,10 +25,26 @@ function sharedEmulator(): Emulator {
   return emulator;
 }
 
+const EXCHANGE_SERVER = Symbol.for("acs-identity/browser-tests/exchange-server");
+type ExchangeHolder = { [EXCHANGE_SERVER]?: ExchangeServer | undefined };
+
+/** Makes `server` the exchange server the commands act on (`undefined` once it is closed). */
+export function shareExchangeServer(server: ExchangeServer | undefined): void {
+  (globalThis as ExchangeHolder)[EXCHANGE_SERVER] = server;
+}
+
+function sharedExchangeServer(): ExchangeServer {
+  const server = (globalThis as ExchangeHolder)[EXCHANGE_SERVER];
+  if (!server) throw new Error("No exchange server is running: test/browser/globalSetup.ts starts it for the browser project.");
+  return server;
+}
+
 /** The commands of the browser project: see the `BrowserCommands` declarations below. */
-export const emulatorCommands: Record<string, BrowserCommand<[FaultSpec]> | BrowserCommand> = {
+export const emulatorCommands: Record<string, BrowserCommand<[FaultSpec]> | BrowserCommand<[ExchangeReply[]]> | BrowserCommand> = {
   addFault: (_context: BrowserCommandContext, fault: FaultSpec) => sharedEmulator().faults.add(fault),
   clearFaults: () => sharedEmulator().faults.clear(),
+  scriptExchange: (_context: BrowserCommandContext, replies: ExchangeReply[]) => sharedExchangeServer().script(...replies),
+  takeExchangeRequests: () => sharedExchangeServer().received.splice(0),
 };
 
 declare module "vitest/browser" {
@@ -34,5 +53,9 @@ declare module "vitest/browser" {
     addFault: (fault: FaultSpec) => Promise<void>;
     /** Removes every fault from the emulator. */
     clearFaults: () => Promise<void>;
+    /** Queues replies of the exchange server (see `ExchangeServer.script`). */
+    scriptExchange: (replies: ExchangeReply[]) => Promise<void>;
+    /** The exchange requests the exchange server received since the last call. */
+    takeExchangeRequests: () => Promise<Received[]>;
   }
 }

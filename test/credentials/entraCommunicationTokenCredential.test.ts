@@ -5,7 +5,8 @@ import type {
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EntraCommunicationTokenCredential } from "../../src/credentials/entraCommunicationTokenCredential.js";
-import { exchanged, startExchangeServer, type ExchangeServer } from "../helpers/exchangeServer.js";
+import { exchanged } from "../helpers/exchangeReplies.js";
+import { startExchangeServer, type ExchangeServer } from "../helpers/exchangeServer.js";
 
 const VOIP = "https://communication.azure.com/clients/VoIP";
 const TEAMS = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";

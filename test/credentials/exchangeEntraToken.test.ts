@@ -3,7 +3,8 @@ import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exchangeEntraToken } from "../../src/credentials/exchangeEntraToken.js";
 import { exchangeTargetFor } from "../../src/credentials/entraScopes.js";
-import { ENTRA_USER_ID, exchanged, startExchangeServer, TEAMS_EXTENSION_USER_ID, type ExchangeServer } from "../helpers/exchangeServer.js";
+import { ENTRA_USER_ID, exchanged, TEAMS_EXTENSION_USER_ID } from "../helpers/exchangeReplies.js";
+import { startExchangeServer, type ExchangeServer } from "../helpers/exchangeServer.js";
 import { UUID_V4 } from "../helpers/uuid.js";
 
 const VOIP = "https://communication.azure.com/clients/VoIP";
