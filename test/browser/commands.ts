@@ -3,7 +3,7 @@
  * test/browser/globalSetup.ts starts, so that a test in the page can inject faults.
  *
  * The config and the global setup are loaded by different module loaders, so the running emulator
- * is shared through a registered symbol on `globalThis`, not a module variable.
+ * (and the exchange server) are shared through registered symbols on `globalThis`, not module variables.
  */
 import type { BrowserCommand, BrowserCommandContext } from "vitest/node";
 import type { Emulator, FaultSpec } from "../../src/emulator/index.js";
@@ -11,33 +11,30 @@ import type { ExchangeReply } from "../helpers/exchangeReplies.js";
 import type { ExchangeServer } from "../helpers/exchangeServer.js";
 import type { Received } from "../helpers/recordingServer.js";
 
-const EMULATOR = Symbol.for("acs-identity/browser-tests/emulator");
-type Holder = { [EMULATOR]?: Emulator | undefined };
+/** A value the global setup shares with the commands under a registered symbol, `undefined` once closed. */
+function sharedSlot<T>(name: string): { set: (value: T | undefined) => void; get: () => T } {
+  const key = Symbol.for(`acs-identity/browser-tests/${name}`);
+  const slots = globalThis as Record<symbol, T | undefined>;
+  return {
+    set: (value) => void (slots[key] = value),
+    get() {
+      const value = slots[key];
+      if (value === undefined) throw new Error(`No ${name} is running: test/browser/globalSetup.ts starts it for the browser project.`);
+      return value;
+    },
+  };
+}
+
+const emulatorSlot = sharedSlot<Emulator>("emulator");
+const exchangeServerSlot = sharedSlot<ExchangeServer>("exchange server");
+const sharedEmulator = emulatorSlot.get;
+const sharedExchangeServer = exchangeServerSlot.get;
 
 /** Makes `emulator` the one the commands act on (`undefined` once it is closed). */
-export function shareEmulator(emulator: Emulator | undefined): void {
-  (globalThis as Holder)[EMULATOR] = emulator;
-}
-
-function sharedEmulator(): Emulator {
-  const emulator = (globalThis as Holder)[EMULATOR];
-  if (!emulator) throw new Error("No emulator is running: test/browser/globalSetup.ts starts it for the browser project.");
-  return emulator;
-}
-
-const EXCHANGE_SERVER = Symbol.for("acs-identity/browser-tests/exchange-server");
-type ExchangeHolder = { [EXCHANGE_SERVER]?: ExchangeServer | undefined };
+export const shareEmulator = emulatorSlot.set;
 
 /** Makes `server` the exchange server the commands act on (`undefined` once it is closed). */
-export function shareExchangeServer(server: ExchangeServer | undefined): void {
-  (globalThis as ExchangeHolder)[EXCHANGE_SERVER] = server;
-}
-
-function sharedExchangeServer(): ExchangeServer {
-  const server = (globalThis as ExchangeHolder)[EXCHANGE_SERVER];
-  if (!server) throw new Error("No exchange server is running: test/browser/globalSetup.ts starts it for the browser project.");
-  return server;
-}
+export const shareExchangeServer = exchangeServerSlot.set;
 
 /** The commands of the browser project: see the `BrowserCommands` declarations below. */
 export const emulatorCommands: Record<string, BrowserCommand<[FaultSpec]> | BrowserCommand<[ExchangeReply[]]> | BrowserCommand> = {

@@ -28,6 +28,16 @@ function entraCredential(token = "entra-A", lifetimeMs = HOUR) {
 }
 
 let server: ExchangeServer;
+
+/** A credential exchanging at the test's server, with `options` over the defaults, and its Entra credential. */
+function credentialWith(options: { scopes?: string[] } = {}, entra = entraCredential()) {
+  const credential = new EntraCommunicationTokenCredential({
+    resourceEndpoint: server.origin,
+    tokenCredential: entra.credential,
+    ...options,
+  });
+  return { entra, credential };
+}
 beforeEach(async () => {
   server = await startExchangeServer();
 });
@@ -63,12 +73,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("exchanges Teams Phone extensibility scopes at the Teams extension exchange", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({
-      resourceEndpoint: server.origin,
-      tokenCredential: entra.credential,
-      scopes: [TEAMS],
-    });
+    const { entra, credential } = credentialWith({ scopes: [TEAMS] });
     server.script(exchanged("acs-T", Date.now() + HOUR));
     expect((await credential.getToken()).token).toBe("acs-T");
     expect(server.received.map((request) => request.url)).toStrictEqual([TEAMS_PATH]);
@@ -133,8 +138,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("asks Entra on every getToken but exchanges again only when the Entra token changes", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { entra, credential } = credentialWith();
     server.script(exchanged("acs-A", Date.now() + HOUR), exchanged("acs-B", Date.now() + HOUR));
     const first = await credential.getToken();
     expect(await credential.getToken()).toBe(first);
@@ -147,8 +151,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("exchanges again within 10 minutes of expiry when the Entra token outlives the token, and after expiry", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { credential } = credentialWith();
     server.script(
       exchanged("acs-soon", Date.now() + 9 * MINUTE),
       exchanged("acs-gone", Date.now() - 1000),
@@ -161,8 +164,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("does not exchange the same Entra token again when it expires with the token (no later expiry to gain)", async () => {
-    const entra = entraCredential("entra-A", 5 * MINUTE);
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { entra, credential } = credentialWith({}, entraCredential("entra-A", 5 * MINUTE));
     const expiresOn = Date.now() + 5 * MINUTE;
     entra.getToken.mockImplementation(async () => ({ token: "entra-A", expiresOnTimestamp: expiresOn }));
     server.script(exchanged("acs-A", expiresOn));
@@ -172,8 +174,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("shares one exchange among concurrent callers", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { entra, credential } = credentialWith();
     server.script(exchanged("acs-A", Date.now() + HOUR));
     const tokens = await Promise.all(Array.from({ length: 5 }, () => credential.getToken()));
     expect(new Set(tokens).size).toBe(1);
@@ -183,8 +184,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("lets a caller's abort signal stop only that caller's wait; an aborted signal asks nothing", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { entra, credential } = credentialWith();
     await expect(credential.getToken({ abortSignal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
     expect(entra.getToken).not.toHaveBeenCalled();
     server.script(exchanged("acs-A", Date.now() + HOUR));
@@ -201,8 +201,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("rejects with the exchange's RestError, then tries again on the next getToken", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { credential } = credentialWith();
     server.script({ status: 401, body: { error: { code: "InvalidAccessToken", message: "Provided access token is not valid." } } });
     await expect(credential.getToken()).rejects.toMatchObject({ name: "RestError", statusCode: 401, code: "InvalidAccessToken" });
     server.script(exchanged("acs-A", Date.now() + HOUR));
@@ -211,12 +210,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("rejects when the Entra credential gives no token, or fails", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({
-      resourceEndpoint: server.origin,
-      tokenCredential: entra.credential,
-      scopes: [VOIP],
-    });
+    const { entra, credential } = credentialWith({ scopes: [VOIP] });
     entra.getToken.mockResolvedValueOnce(null);
     await expect(credential.getToken()).rejects.toStrictEqual(
       new Error('The tokenCredential gave no Microsoft Entra token for ["https://communication.azure.com/clients/VoIP"].'),
@@ -228,8 +222,7 @@ describe("EntraCommunicationTokenCredential", () => {
   });
 
   it("rejects getToken after dispose, and a wait in flight, and aborts the Entra request and the exchange", async () => {
-    const entra = entraCredential();
-    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: server.origin, tokenCredential: entra.credential });
+    const { entra, credential } = credentialWith();
     server.script(exchanged("acs-A", Date.now() + HOUR));
     const release = server.hold();
     const waiting = credential.getToken();
