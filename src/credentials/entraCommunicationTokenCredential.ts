@@ -7,7 +7,7 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import type { AbortSignalLike } from "../client/models.js";
 import { abortError, raceAbort } from "../transport/abort.js";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./autoRefreshingTokenCredential.js";
-import { DEFAULT_ENTRA_SCOPES, isStringArray } from "./entraScopes.js";
+import { DEFAULT_ENTRA_SCOPES } from "./entraScopes.js";
 import { exchangeUrlFor, sendExchange } from "./exchangeEntraToken.js";
 
 /**
@@ -88,7 +88,8 @@ export class EntraCommunicationTokenCredential {
       );
     }
     this.#url = exchangeUrlFor(resourceEndpoint, scopes);
-    this.#scopes = isStringArray(scopes) ? [...scopes] : [];
+    // A copy: the caller's array may change later, and Entra is asked for what was checked.
+    this.#scopes = [...scopes];
     this.#tokenCredential = tokenCredential;
   }
 

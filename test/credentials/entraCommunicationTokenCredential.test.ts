@@ -80,6 +80,15 @@ describe("EntraCommunicationTokenCredential", () => {
     expect(entra.getToken.mock.calls[0]![0]).toStrictEqual([TEAMS]);
   });
 
+  it("asks Entra for the scopes it checked, even when the caller's array changes later", async () => {
+    const scopes = [VOIP];
+    const { entra, credential } = credentialWith({ scopes });
+    scopes.push("https://contoso.com/unchecked");
+    server.script(exchanged("acs-A", Date.now() + HOUR));
+    await credential.getToken();
+    expect(entra.getToken.mock.calls[0]![0]).toStrictEqual([VOIP]);
+  });
+
   it.each([
     [
       { scopes: [] },
