@@ -18,6 +18,12 @@ export {
   type TokenInput,
   type TokenRefresher,
 } from "./credentials/autoRefreshingTokenCredential.js";
+export {
+  EntraCommunicationTokenCredential,
+  type EntraCommunicationTokenCredentialOptions,
+} from "./credentials/entraCommunicationTokenCredential.js";
+export { exchangeEntraToken, type ExchangeEntraTokenOptions, type EntraTokenExchangeResult } from "./credentials/exchangeEntraToken.js";
+export type { EntraExchangeTarget, EntraScopeFamily } from "./credentials/entraScopes.js";
 export type { ServiceErrorDetails } from "./client/serviceError.js";
 export { KnownTokenScope, UnknownTokenScope } from "./client/tokenScope.js";
 export type {

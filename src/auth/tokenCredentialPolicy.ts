@@ -119,11 +119,11 @@ export function tokenCredentialPolicy(credential: TokenCredential, fetchLimitMs 
 const NO_TOKEN = `The TokenCredential returned no token for ${COMMUNICATION_SCOPE}.`;
 
 /**
- * Refuses to send a token in clear text beyond this machine.
+ * Refuses to send a token in clear text beyond this machine; the token exchange applies it too.
  *
  * @throws TypeError for plain http to a host that is not loopback.
  */
-function assertTokenMayTravel(url: string): void {
+export function assertTokenMayTravel(url: string): void {
   if (url.startsWith("https:")) return;
   const { protocol, hostname, origin } = new URL(url);
   if (protocol === "http:" && isLoopbackHost(hostname)) return;

@@ -28,7 +28,8 @@ export const TEAMS_EXTENSION_SCOPE_PREFIXES: readonly string[] = [
 export const COMMUNICATION_CLIENTS_SCOPE_PREFIX = "https://communication.azure.com/clients/";
 
 /** The scopes asked of Entra when none are given, as in @azure/communication-common. */
-export const DEFAULT_ENTRA_SCOPES: readonly string[] = [`${COMMUNICATION_CLIENTS_SCOPE_PREFIX}.default`];
+// Spelt out: esbuild keeps a top-level template literal in every browser bundle of the package, used or not.
+export const DEFAULT_ENTRA_SCOPES: readonly string[] = ["https://communication.azure.com/clients/.default"];
 
 const TARGETS: Readonly<Record<EntraScopeFamily, EntraExchangeTarget>> = {
   teamsExtension: { family: "teamsExtension", path: "/access/teamsExtension/:exchangeAccessToken", apiVersion: "2025-06-30" },

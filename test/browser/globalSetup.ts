@@ -5,16 +5,21 @@
  */
 import type { TestProject } from "vitest/node";
 import { startEmulator } from "../../src/emulator/index.js";
-import { shareEmulator } from "./commands.js";
+import { startExchangeServer } from "../helpers/exchangeServer.js";
+import { shareEmulator, shareExchangeServer } from "./commands.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const emulator = await startEmulator();
   shareEmulator(emulator);
   project.provide("connectionString", emulator.connectionString);
   project.provide("resourceId", emulator.resourceId);
+  const exchangeServer = await startExchangeServer();
+  shareExchangeServer(exchangeServer);
+  project.provide("exchangeOrigin", exchangeServer.origin);
   return async () => {
     shareEmulator(undefined);
-    await emulator.close();
+    shareExchangeServer(undefined);
+    await Promise.all([emulator.close(), exchangeServer.close()]);
   };
 }
 
@@ -24,5 +29,7 @@ declare module "vitest" {
     connectionString: string;
     /** The emulator's resource GUID, the middle of every identity id it mints. */
     resourceId: string;
+    /** `http://127.0.0.1:<port>` of the server answering the Entra token exchange as the service does (test/helpers/exchangeServer.ts). */
+    exchangeOrigin: string;
   }
 }
