@@ -78,9 +78,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const log = new RequestLog();
     const repeatability = new RepeatabilityCache(DEFAULT_REPEATABILITY_LIMITS, now);
     const tokens = new IssuedTokens();
+    const tls = await emulatorTls(options.tls, options.dataDir, host);
     const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
-      context: { store, minter, now },
+      context: { store, minter, now, scheme: tls ? "https" : "http" },
       faults,
       repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
@@ -93,7 +94,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? undefined
         : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
-    const tls = await emulatorTls(options.tls, options.dataDir, host);
     const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept, tls);
     const endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {

@@ -89,7 +89,7 @@ function listEntraAssignments(context: OperationContext, request: OperationReque
   const after = context.store.assignments.listEntra().filter((assignment) => skipToken === null || assignment.objectId > skipToken);
   const page = after.slice(0, size);
   if (after.length <= size) return Promise.resolve(jsonReply(200, { value: page.map(entraBody) }));
-  const next = new URL(`/access/entra/assignments`, `http://${request.headers.host ?? "localhost"}`);
+  const next = new URL(`/access/entra/assignments`, `${context.scheme ?? "http"}://${request.headers.host ?? "localhost"}`);
   next.searchParams.set("api-version", request.version);
   if (request.query.has("maxpagesize")) next.searchParams.set("maxpagesize", String(size));
   next.searchParams.set("skipToken", page[page.length - 1]!.objectId);

@@ -23,6 +23,8 @@ export interface OperationContext {
   minter: TokenMinter;
   /** The clock, milliseconds since the epoch. */
   now: () => number;
+  /** The scheme the emulator serves, for the links it answers with (`nextLink`). @defaultValue "http" */
+  scheme?: "http" | "https";
 }
 
 /** A request that reached an operation. */
