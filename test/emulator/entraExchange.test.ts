@@ -340,3 +340,26 @@ describe("exchange rate limits", () => {
     }
   });
 });
+
+describe("an endpoint with a trailing slash (ASSUMPTIONS.md 35)", () => {
+  it("takes //access/{family}/:exchangeAccessToken as the exchange, and no other // path", async () => {
+    // Absolute: a path starting with // alone would be read as a host.
+    const slashed = (path: string) => `${emulator.endpoint}/${path}`;
+    await setEntra(USER, "user");
+    await setTeams({ principalType: "user" });
+    const entra = entraToken();
+    await expectExchanged(
+      await exchange(slashed(ENTRA), entra.token),
+      ENTRA_ID,
+      entra.expiresOn.getTime(),
+      "chat,chat.join,chat.join.limited,voip,voip.join",
+    );
+    const teams = entraToken({ scopes: [TEAMS_SCOPE] });
+    await expectExchanged(await exchange(slashed(TEAMS), teams.token), TEAMS_ID, teams.expiresOn.getTime(), "voip");
+    const notFound = error(404, "NotFound", "The requested resource does not exist.");
+    expect(answer(await exchange(slashed(`/${ENTRA}`), entra.token))).toStrictEqual(notFound);
+    expect(answer(await call("GET", slashed(`/access/entra/assignments/${USER}?api-version=${PREVIEW}`)))).toStrictEqual(notFound);
+    expect(answer(await call("POST", slashed(`/identities?api-version=${STABLE}`), {}))).toStrictEqual(notFound);
+    expect(answer(await call("POST", slashed(`/entra/:exchangeAccessToken?api-version=${PREVIEW}`), {}))).toStrictEqual(notFound);
+  });
+});

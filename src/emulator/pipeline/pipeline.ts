@@ -118,9 +118,17 @@ async function run(parts: PipelineParts, route: Route, request: OperationRequest
   return { ...reply, headers: { ...reply.headers, "repeatability-result": "accepted" } };
 }
 
+/**
+ * `//access/{family}/:exchangeAccessToken`: what Microsoft's Entra credential sends for an endpoint
+ * that ends in a slash (it joins the two strings); taken as the exchange (ASSUMPTIONS.md 35).
+ */
+const DOUBLE_SLASH_EXCHANGE = /^\/\/access\/(?:teamsExtension|entra)\/:exchangeAccessToken(?:\?|$)/;
+
 function parseTarget(target: string): URL {
   try {
-    return new URL(target, TARGET_BASE);
+    if (DOUBLE_SLASH_EXCHANGE.test(target)) return new URL(target.slice(1), TARGET_BASE);
+    // Any other `//...` is a path with an empty first segment (a 404), not a host.
+    return target.startsWith("//") ? new URL(`${TARGET_BASE}${target}`) : new URL(target, TARGET_BASE);
   } catch {
     throw new ServiceError(404, "NotFound", "The requested resource does not exist.");
   }
