@@ -5,12 +5,14 @@
  */
 import type { TestProject } from "vitest/node";
 import { startEmulator } from "../../src/emulator/index.js";
+import { CommunicationIdentityClient } from "../../src/index.js";
 import { startExchangeServer } from "../helpers/exchangeServer.js";
-import { shareEmulator, shareExchangeServer } from "./commands.js";
+import { shareAssignmentsClient, shareEmulator, shareExchangeServer } from "./commands.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const emulator = await startEmulator();
   shareEmulator(emulator);
+  shareAssignmentsClient(new CommunicationIdentityClient(emulator.connectionString, { apiVersion: "2025-03-02-preview" }));
   project.provide("connectionString", emulator.connectionString);
   project.provide("resourceId", emulator.resourceId);
   const exchangeServer = await startExchangeServer();
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("exchangeOrigin", exchangeServer.origin);
   return async () => {
     shareEmulator(undefined);
+    shareAssignmentsClient(undefined);
     shareExchangeServer(undefined);
     await Promise.all([emulator.close(), exchangeServer.close()]);
   };

@@ -1,0 +1,102 @@
+/**
+ * EntraCommunicationTokenCredential in real Chromium against the real emulator that globalSetup.ts
+ * starts: the page asks for Entra tokens (minted by the emulator's admin API, through a command in
+ * Node.js) and exchanges them cross-origin with fetch, CORS preflight included; the assignments
+ * are set by the client in Node.js (commands.ts). Both scope families, and the refusal without an
+ * assignment.
+ */
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { describe, expect, inject, it } from "vitest";
+import { commands } from "vitest/browser";
+import { EntraCommunicationTokenCredential, inspectToken, isRestError, parseConnectionString } from "../../src/index.js";
+
+const resourceId = inject("resourceId");
+const resourceEndpoint = parseConnectionString(inject("connectionString")).endpoint;
+const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
+const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
+// A user per test: the emulator is shared with the other browser tests.
+const ENTRA_USER = "cccccccc-0000-4000-8000-000000000001";
+const TEAMS_USER = "cccccccc-0000-4000-8000-000000000002";
+const UNASSIGNED_USER = "cccccccc-0000-4000-8000-000000000003";
+const TEAMS_SCOPE = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";
+const VOIP_SCOPE = "https://communication.azure.com/clients/VoIP";
+
+/**
+ * Entra tokens for `objectId`, minted by the emulator for the scopes asked the first time and then
+ * handed out again, as MSAL caches them; `expiries` records each minted token's expiry.
+ */
+function entraCredential(objectId: string): { tokenCredential: TokenCredential; expiries: number[] } {
+  const expiries: number[] = [];
+  let cached: AccessToken | undefined;
+  const tokenCredential: TokenCredential = {
+    async getToken(scopes) {
+      if (cached) return cached;
+      const minted = await commands.mintEntraToken({ tenantId: TENANT, objectId, clientId: APP, scopes: ([] as string[]).concat(scopes) });
+      expiries.push(Date.parse(minted.expiresOn));
+      return (cached = { token: minted.token, expiresOnTimestamp: Date.parse(minted.expiresOn) });
+    },
+  };
+  return { tokenCredential, expiries };
+}
+
+describe("EntraCommunicationTokenCredential in Chromium against the emulator", () => {
+  it("exchanges a Microsoft Entra ID user's token (clients/VoIP) for the user's voip token", async () => {
+    await commands.setEntraAssignment(ENTRA_USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    try {
+      const { tokenCredential, expiries } = entraCredential(ENTRA_USER);
+      const credential = new EntraCommunicationTokenCredential({ resourceEndpoint, tokenCredential, scopes: [VOIP_SCOPE] });
+      const token = await credential.getToken();
+      expect(expiries).toHaveLength(1);
+      expect(token.expiresOnTimestamp).toBe(expiries[0]);
+      expect(inspectToken(token.token)).toStrictEqual({
+        decodable: true,
+        expiresOn: new Date(expiries[0]!),
+        scopes: ["voip"],
+        communicationUserId: `8:acs:${resourceId}_wf_${TENANT}_${ENTRA_USER}`,
+        resourceId,
+      });
+      // The same Entra token: the same Communication Services token, without another exchange.
+      expect(await credential.getToken()).toStrictEqual(token);
+      expect(expiries).toHaveLength(1);
+      credential.dispose();
+    } finally {
+      await commands.deleteEntraAssignment(ENTRA_USER);
+    }
+  });
+
+  it("exchanges a Teams Phone extensibility token (TeamsExtension.ManageCalls)", async () => {
+    await commands.setTeamsExtensionAssignment(TENANT, TEAMS_USER, { principalType: "user", clientIds: [APP] });
+    try {
+      const { tokenCredential, expiries } = entraCredential(TEAMS_USER);
+      const credential = new EntraCommunicationTokenCredential({ resourceEndpoint, tokenCredential, scopes: [TEAMS_SCOPE] });
+      const token = await credential.getToken();
+      expect(token.expiresOnTimestamp).toBe(expiries[0]);
+      expect(inspectToken(token.token)).toStrictEqual({
+        decodable: true,
+        expiresOn: new Date(expiries[0]!),
+        scopes: ["voip"],
+        communicationUserId: `8:acs:${resourceId}_${TENANT}_${TEAMS_USER}`,
+        resourceId,
+      });
+      credential.dispose();
+    } finally {
+      await commands.deleteTeamsExtensionAssignment(TENANT, TEAMS_USER);
+    }
+  });
+
+  it("rejects with the emulator's 403 UserNotAssigned as a RestError for a user without an assignment", async () => {
+    const { tokenCredential } = entraCredential(UNASSIGNED_USER);
+    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint, tokenCredential });
+    const error = await credential.getToken().catch((caught: unknown) => caught);
+    expect(isRestError(error)).toBe(true);
+    const { statusCode, code, message } = error as { statusCode: number; code: string; message: string };
+    expect({ statusCode, code, message }).toStrictEqual({
+      statusCode: 403,
+      code: "UserNotAssigned",
+      message:
+        `The token exchange failed with status 403: No Microsoft Entra ID assignment covers user ${UNASSIGNED_USER} of tenant ${TENANT}:` +
+        " none for the user, its 0 groups or the tenant. Check that an assignment on the resource admits the user" +
+        " (directly, through a group or their tenant) and the client application.",
+    });
+  });
+});
