@@ -4,6 +4,7 @@
  * scope families: the identity ids, the tokens' scopes and expiry, refreshing when the Entra token
  * changes, the refusal without an assignment, and revocation when the assignment is deleted.
  */
+import { AzureCommunicationTokenCredential, type CommunicationTokenCredential } from "@azure/communication-common";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/client/communicationIdentityClient.js";
@@ -109,6 +110,24 @@ describe.each([
     credential.dispose();
   });
 
+  it("the credential and its token work where Microsoft's are taken (the Chat and Calling SDKs' CommunicationTokenCredential)", async () => {
+    await assign();
+    const { credential: tokenCredential } = entraCredential();
+    // Compiles only if ours is a CommunicationTokenCredential of @azure/communication-common.
+    const sdkCredential: CommunicationTokenCredential = new EntraCommunicationTokenCredential({
+      resourceEndpoint: `${emulator.endpoint}/`,
+      tokenCredential,
+      scopes: askedScopes,
+    });
+    const token = await sdkCredential.getToken();
+    // Microsoft's credential reads the expiry from the token itself, as the SDKs do.
+    const microsofts = new AzureCommunicationTokenCredential(token.token);
+    expect(await microsofts.getToken()).toStrictEqual(token);
+    microsofts.dispose();
+    sdkCredential.dispose();
+    expect(await exchanges()).toStrictEqual([[path, 200]]);
+  });
+
   it("exchangeEntraToken answers the identity's exact id with the token", async () => {
     await assign();
     const entra = (await new EntraTestCredential({ tenantId: TENANT, objectId: USER, clientId: APP }).getToken(askedScopes))!;
@@ -209,5 +228,56 @@ describe("Microsoft Entra ID users through a group", () => {
       communicationUserId: ENTRA_ID,
       resourceId: RESOURCE,
     });
+  });
+});
+
+describe("refusals of the exchange, as the credential reports them", () => {
+  it("rejects an expired Entra token with 401 InvalidAccessToken", async () => {
+    await admin.setEntraAssignment(USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    const hourAgo = Date.now() - 3_600_000;
+    const expired = new EntraTestCredential({ tenantId: TENANT, objectId: USER, clientId: APP, expiresInMinutes: 30, now: () => hourAgo });
+    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: emulator.endpoint, tokenCredential: expired });
+    const error = (await credential.getToken().catch((caught: unknown) => caught)) as Error & { statusCode?: number; code?: string };
+    expect({ name: error.name, message: error.message, statusCode: error.statusCode, code: error.code }).toStrictEqual({
+      name: "RestError",
+      message:
+        "The token exchange failed with status 401: Provided access token is not valid. Check that the Microsoft Entra token is current" +
+        " and was issued for the exchange's scopes, and that an assignment on the resource admits the user (directly, through a group or" +
+        " their tenant) and the client application.",
+      statusCode: 401,
+      code: "InvalidAccessToken",
+    });
+  });
+
+  it("rejects with 403 ClientNotAllowed when the assignment lists other applications", async () => {
+    await admin.setTeamsExtensionAssignment(TENANT, USER, { principalType: "user", clientIds: [GROUP] });
+    const { credential: tokenCredential } = entraCredential();
+    const error = await exchangeEntraToken(emulator.endpoint, (await tokenCredential.getToken(TEAMS_SCOPE))!.token, [TEAMS_SCOPE]).catch(
+      (caught: unknown) => caught,
+    );
+    const { name, message, statusCode, code } = error as Error & { statusCode?: number; code?: string };
+    expect({ name, message, statusCode, code }).toStrictEqual({
+      name: "RestError",
+      statusCode: 403,
+      code: "ClientNotAllowed",
+      message:
+        `The token exchange failed with status 403: The application ${APP} is not among the clientIds of the Teams Phone extensibility` +
+        ` assignment for user ${USER} in tenant ${TENANT}. Check that an assignment on the resource admits the user (directly, through a` +
+        " group or their tenant) and the client application.",
+    });
+  });
+
+  it("exchanges a US government Teams Phone extensibility token (auth.msft.communication.azure.us)", async () => {
+    await admin.setTeamsExtensionAssignment(TENANT, USER, { principalType: "user" });
+    const { credential: tokenCredential, issued } = entraCredential();
+    const credential = new EntraCommunicationTokenCredential({
+      resourceEndpoint: emulator.endpoint,
+      tokenCredential,
+      scopes: ["https://auth.msft.communication.azure.us/TeamsExtension.ManageCalls"],
+    });
+    const token = await credential.getToken();
+    expect(token.expiresOnTimestamp).toBe(issued[0]!.token.expiresOnTimestamp);
+    expect(inspectToken(token.token).communicationUserId).toBe(TEAMS_ID);
+    expect(await exchanges()).toStrictEqual([["/access/teamsExtension/:exchangeAccessToken", 200]]);
   });
 });
