@@ -9,11 +9,10 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { describe, expect, inject, it } from "vitest";
 import { commands } from "vitest/browser";
 import { EntraCommunicationTokenCredential, inspectToken, isRestError, parseConnectionString } from "../../src/index.js";
+import { APP, TENANT } from "../helpers/entraIds.js";
 
 const resourceId = inject("resourceId");
 const resourceEndpoint = parseConnectionString(inject("connectionString")).endpoint;
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
 // A user per test: the emulator is shared with the other browser tests.
 const ENTRA_USER = "cccccccc-0000-4000-8000-000000000001";
 const TEAMS_USER = "cccccccc-0000-4000-8000-000000000002";
@@ -39,6 +38,18 @@ function entraCredential(objectId: string): { tokenCredential: TokenCredential; 
   return { tokenCredential, expiries };
 }
 
+/** Checks a token from the emulator: for `communicationUserId`, voip only, expiring with the Entra token. */
+function expectVoipToken(token: AccessToken, entraExpiry: number | undefined, communicationUserId: string): void {
+  expect(token.expiresOnTimestamp).toBe(entraExpiry);
+  expect(inspectToken(token.token)).toStrictEqual({
+    decodable: true,
+    expiresOn: new Date(entraExpiry!),
+    scopes: ["voip"],
+    communicationUserId,
+    resourceId,
+  });
+}
+
 describe("EntraCommunicationTokenCredential in Chromium against the emulator", () => {
   it("exchanges a Microsoft Entra ID user's token (clients/VoIP) for the user's voip token", async () => {
     await commands.setEntraAssignment(ENTRA_USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
@@ -47,14 +58,7 @@ describe("EntraCommunicationTokenCredential in Chromium against the emulator", (
       const credential = new EntraCommunicationTokenCredential({ resourceEndpoint, tokenCredential, scopes: [VOIP_SCOPE] });
       const token = await credential.getToken();
       expect(expiries).toHaveLength(1);
-      expect(token.expiresOnTimestamp).toBe(expiries[0]);
-      expect(inspectToken(token.token)).toStrictEqual({
-        decodable: true,
-        expiresOn: new Date(expiries[0]!),
-        scopes: ["voip"],
-        communicationUserId: `8:acs:${resourceId}_wf_${TENANT}_${ENTRA_USER}`,
-        resourceId,
-      });
+      expectVoipToken(token, expiries[0], `8:acs:${resourceId}_wf_${TENANT}_${ENTRA_USER}`);
       // The same Entra token: the same Communication Services token, without another exchange.
       expect(await credential.getToken()).toStrictEqual(token);
       expect(expiries).toHaveLength(1);
@@ -70,14 +74,7 @@ describe("EntraCommunicationTokenCredential in Chromium against the emulator", (
       const { tokenCredential, expiries } = entraCredential(TEAMS_USER);
       const credential = new EntraCommunicationTokenCredential({ resourceEndpoint, tokenCredential, scopes: [TEAMS_SCOPE] });
       const token = await credential.getToken();
-      expect(token.expiresOnTimestamp).toBe(expiries[0]);
-      expect(inspectToken(token.token)).toStrictEqual({
-        decodable: true,
-        expiresOn: new Date(expiries[0]!),
-        scopes: ["voip"],
-        communicationUserId: `8:acs:${resourceId}_${TENANT}_${TEAMS_USER}`,
-        resourceId,
-      });
+      expectVoipToken(token, expiries[0], `8:acs:${resourceId}_${TENANT}_${TEAMS_USER}`);
       credential.dispose();
     } finally {
       await commands.deleteTeamsExtensionAssignment(TENANT, TEAMS_USER);
