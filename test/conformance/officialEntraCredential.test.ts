@@ -100,6 +100,8 @@ beforeAll(async () => {
   await admin.setEntraAssignment(USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
   await admin.setEntraAssignment(GROUP, { tenantId: TENANT, principalType: "group", clientIds: [APP] });
   await admin.setTeamsExtensionAssignment(TENANT, USER, { principalType: "user" });
+  // The first Teams exchange is answered 503 with Retry-After: 0 once: Microsoft's credential retries it.
+  emulator.faults.add({ operation: "exchangeTeamsExtensionToken", status: 503, retryAfterSeconds: 0 });
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", CHILD], {
     cwd: root,
     env: {
@@ -144,7 +146,7 @@ describe("Microsoft's AzureCommunicationTokenCredential with Entra options, agai
     expectToken(outcomes["entra VoIP"]!, ENTRA_ID, ["voip"]);
   });
 
-  it("exchanges for Teams Phone extensibility with TeamsExtension.ManageCalls", () => {
+  it("exchanges for Teams Phone extensibility with TeamsExtension.ManageCalls, retrying the emulator's 503", () => {
     expectToken(outcomes["teams"]!, TEAMS_ID, ["voip"]);
   });
 
@@ -177,12 +179,13 @@ describe("Microsoft's AzureCommunicationTokenCredential with Entra options, agai
     });
   });
 
-  it("sent each exchange once, to the family's path, as the emulator logged them", () => {
+  it("sent each exchange once (the 503 twice), to the family's path, as the emulator logged them", () => {
     const entra = "/access/entra/:exchangeAccessToken";
     const teams = "/access/teamsExtension/:exchangeAccessToken";
     expect(exchanges).toStrictEqual([
       [entra, 200],
       [entra, 200],
+      [teams, 503],
       [teams, 200],
       [`/${entra}`, 200],
       [`/${teams}`, 200],

@@ -13,7 +13,7 @@ import { exchangeEntraToken } from "../../src/credentials/exchangeEntraToken.js"
 import { inspectToken } from "../../src/credentials/inspectToken.js";
 import { EntraTestCredential, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { formatExpiresOn } from "../../src/emulator/tokens/tokens.js";
-import { send, verifyWithJwks } from "../emulator/helpers.js";
+import { decodeJwt, send, verifyWithJwks } from "../emulator/helpers.js";
 import { APP, GROUP, TENANT, USER } from "../helpers/entraIds.js";
 
 const RESOURCE = "2dee53b4-368b-45b4-ab52-8493fb117652";
@@ -48,12 +48,12 @@ function entraCredential(options: { groups?: string[]; expiresInMinutes?: number
   return { credential, issued };
 }
 
-/** The exchanges the emulator answered, oldest first: the path and the status. */
-async function exchanges(): Promise<Array<[string, number]>> {
+/** The exchanges the emulator answered, oldest first: the path and the status (`null` when the connection was dropped). */
+async function exchanges(): Promise<Array<[string, number | null]>> {
   const { json } = await send(emulator.endpoint, { method: "GET", path: "/_emulator/api/requests" });
-  return (json.requests as Array<{ path: string; status: number }>)
+  return (json.requests as Array<{ path: string; status: number | null }>)
     .filter(({ path }) => path.endsWith(":exchangeAccessToken"))
-    .map(({ path, status }): [string, number] => [path, status])
+    .map(({ path, status }): [string, number | null] => [path, status])
     .reverse();
 }
 
@@ -279,5 +279,44 @@ describe("refusals of the exchange, as the credential reports them", () => {
     expect(token.expiresOnTimestamp).toBe(issued[0]!.token.expiresOnTimestamp);
     expect(inspectToken(token.token).communicationUserId).toBe(TEAMS_ID);
     expect(await exchanges()).toStrictEqual([["/access/teamsExtension/:exchangeAccessToken", 200]]);
+  });
+});
+
+describe("the emulator's faults on the exchange", () => {
+  afterEach(() => emulator.faults.clear());
+
+  it("retries a 503 with Retry-After: 0 and a 429 with retry-after-ms, then hands out the token", async () => {
+    await admin.setEntraAssignment(USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    emulator.faults.add({ operation: "exchangeEntraToken", status: 503, retryAfterSeconds: 0 });
+    emulator.faults.add({ operation: "exchangeEntraToken", status: 429, retryAfterMs: 10 });
+    const { credential: tokenCredential } = entraCredential();
+    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: emulator.endpoint, tokenCredential });
+    expect(inspectToken((await credential.getToken()).token).communicationUserId).toBe(ENTRA_ID);
+    const path = "/access/entra/:exchangeAccessToken";
+    expect(await exchanges()).toStrictEqual([
+      [path, 503],
+      [path, 429],
+      [path, 200],
+    ]);
+  });
+
+  it("retries a connection dropped after the exchange was done, and the retry's token is the one handed out", async () => {
+    await admin.setTeamsExtensionAssignment(TENANT, USER, { principalType: "user" });
+    emulator.faults.add({ operation: "exchangeTeamsExtensionToken", drop: "after" });
+    const { credential: tokenCredential } = entraCredential();
+    const credential = new EntraCommunicationTokenCredential({
+      resourceEndpoint: emulator.endpoint,
+      tokenCredential,
+      scopes: [TEAMS_SCOPE],
+    });
+    const token = await credential.getToken();
+    expect(inspectToken(token.token).communicationUserId).toBe(TEAMS_ID);
+    // The dropped answer's token was issued but never seen; the admin API keeps the answered one.
+    const view = await identityView(TEAMS_ID);
+    expect(view.tokens.map((kept: { claims: { jti: string } }) => kept.claims.jti)).toStrictEqual([decodeJwt(token.token).payload.jti]);
+    expect(await exchanges()).toStrictEqual([
+      ["/access/teamsExtension/:exchangeAccessToken", null],
+      ["/access/teamsExtension/:exchangeAccessToken", 200],
+    ]);
   });
 });
