@@ -98,6 +98,30 @@ describe.each([STABLE, PREVIEW])("Teams Phone extensibility assignments on api-v
   });
 });
 
+describe("Teams Phone extensibility assignments on other api-versions", () => {
+  it("takes the docs' principalType teamsResourceAccount as given", async () => {
+    expect(
+      await clientOn(STABLE).setTeamsExtensionAssignment(TENANT_ID, OBJECT_ID, { principalType: "teamsResourceAccount" }),
+    ).toStrictEqual({
+      objectId: OBJECT_ID,
+      tenantId: TENANT_ID,
+      principalType: "teamsResourceAccount",
+    });
+  });
+
+  it("refuses them before sending on the client's default api-version, with a RangeError", async () => {
+    const client = new CommunicationIdentityClient(emulator.connectionString);
+    expect(await rejection(client.getTeamsExtensionAssignment(TENANT_ID, OBJECT_ID))).toStrictEqual({
+      name: "RangeError",
+      message: `getTeamsExtensionAssignment needs api-version ${STABLE} (or ${PREVIEW}), but this client uses 2023-10-01: create the client with { apiVersion: "${STABLE}" }.`,
+      statusCode: 400,
+      code: "ValidationError",
+    });
+    const log = await send(emulator.endpoint, { method: "GET", path: "/_emulator/api/requests" });
+    expect(log.json.requests).toStrictEqual([]);
+  });
+});
+
 describe("Microsoft Entra ID assignments (2025-03-02-preview)", () => {
   const client = () => clientOn(PREVIEW);
 
