@@ -3,12 +3,18 @@
  * starts: the page asks for Entra tokens (minted by the emulator's admin API, through a command in
  * Node.js) and exchanges them cross-origin with fetch, CORS preflight included; the assignments
  * are set by the client in Node.js (commands.ts). Both scope families, and the refusal without an
- * assignment.
+ * assignment. And the assignment operations of the page's own client, paged through the emulator.
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { describe, expect, inject, it } from "vitest";
 import { commands } from "vitest/browser";
-import { EntraCommunicationTokenCredential, inspectToken, isRestError, parseConnectionString } from "../../src/index.js";
+import {
+  CommunicationIdentityClient,
+  EntraCommunicationTokenCredential,
+  inspectToken,
+  isRestError,
+  parseConnectionString,
+} from "../../src/index.js";
 import { APP, TENANT } from "../helpers/entraIds.js";
 
 const resourceId = inject("resourceId");
@@ -95,5 +101,29 @@ describe("EntraCommunicationTokenCredential in Chromium against the emulator", (
         " none for the user, its 0 groups or the tenant. Check that an assignment on the resource admits the user" +
         " (directly, through a group or their tenant) and the client application.",
     });
+  });
+});
+
+describe("the assignment operations from the page against the emulator", () => {
+  it("sets 101 Entra assignments in one merge patch and lists them over two pages through the emulator's nextLink", async () => {
+    const client = new CommunicationIdentityClient(inject("connectionString"), { apiVersion: "2025-03-02-preview" });
+    // A tenant of this test's own: the emulator is shared.
+    const tenantId = "dddddddd-0000-4000-8000-000000000001";
+    const objectIds = Array.from({ length: 101 }, (_, index) => `dddddddd-0000-4000-8000-${String(index + 1).padStart(12, "0")}`);
+    const input = { tenantId, principalType: "user", clientIds: [APP] };
+    const set = await client.updateEntraAssignments(Object.fromEntries(objectIds.map((objectId) => [objectId, input])));
+    try {
+      expect(set).toStrictEqual(objectIds.map((objectId) => ({ objectId, ...input })));
+      const pages = [];
+      for await (const page of client.listEntraAssignments().byPage()) pages.push(page);
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      expect(pages.slice(0, -1).every((page) => page.continuationToken?.startsWith(`${resourceEndpoint}/access/entra/assignments?`))).toBe(
+        true,
+      );
+      expect(pages.at(-1)!.continuationToken).toBeUndefined();
+      expect(pages.flat().filter((assignment) => assignment.tenantId === tenantId)).toStrictEqual(set);
+    } finally {
+      expect(await client.updateEntraAssignments(Object.fromEntries(objectIds.map((objectId) => [objectId, null])))).toStrictEqual([]);
+    }
   });
 });

@@ -40,7 +40,7 @@ describe("CORS", () => {
       "access-control-expose-headers": EXPOSED,
       vary: "Origin",
     });
-    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, DELETE, OPTIONS");
+    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, PUT, PATCH, DELETE, OPTIONS");
     expect(response.headers["access-control-allow-headers"]).toBe(
       "authorization, content-type, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-useragent, repeatability-request-id, repeatability-first-sent, traceparent",
     );
