@@ -126,4 +126,23 @@ describe("the assignment operations from the page against the emulator", () => {
       expect(await client.updateEntraAssignments(Object.fromEntries(objectIds.map((objectId) => [objectId, null])))).toStrictEqual([]);
     }
   });
+
+  it("creates, replaces, gets and deletes a Teams Phone extensibility assignment, then answers 404 AssignmentNotFound", async () => {
+    const client = new CommunicationIdentityClient(inject("connectionString"), { apiVersion: "2025-06-30" });
+    const objectId = "dddddddd-0000-4000-8000-000000000200";
+    const created = { objectId, tenantId: TENANT, principalType: "resourceAccount" };
+    expect(await client.setTeamsExtensionAssignment(TENANT, objectId, { principalType: "resourceAccount" })).toStrictEqual(created);
+    const replaced = { ...created, principalType: "user", clientIds: [APP] };
+    expect(await client.setTeamsExtensionAssignment(TENANT, objectId, { principalType: "user", clientIds: [APP] })).toStrictEqual(replaced);
+    expect(await client.getTeamsExtensionAssignment(TENANT, objectId)).toStrictEqual(replaced);
+    await client.deleteTeamsExtensionAssignment(TENANT, objectId);
+    const error = await client.getTeamsExtensionAssignment(TENANT, objectId).catch((caught: unknown) => caught);
+    expect(isRestError(error)).toBe(true);
+    const { statusCode, code, message } = error as { statusCode: number; code: string; message: string };
+    expect({ statusCode, code, message }).toStrictEqual({
+      statusCode: 404,
+      code: "AssignmentNotFound",
+      message: `No Teams Phone extensibility assignment for object ${objectId} in tenant ${TENANT}.`,
+    });
+  });
 });
