@@ -319,4 +319,26 @@ describe("the emulator's faults on the exchange", () => {
       ["/access/teamsExtension/:exchangeAccessToken", 200],
     ]);
   });
+
+  it("a caller's abort stops its wait at once while the exchange is slow; dispose stops the exchange itself", async () => {
+    await admin.setEntraAssignment(USER, { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    emulator.faults.add({ operation: "exchangeEntraToken", latencyMs: 1_000, count: 2 });
+    const { credential: tokenCredential } = entraCredential();
+    const credential = new EntraCommunicationTokenCredential({ resourceEndpoint: emulator.endpoint, tokenCredential });
+    const started = Date.now();
+    const shared = credential.getToken();
+    const caller = new AbortController();
+    const aborted = credential.getToken({ abortSignal: caller.signal }).catch((caught: Error) => caught);
+    setTimeout(() => caller.abort(), 50);
+    expect(await aborted).toMatchObject({ name: "AbortError", message: "The operation was aborted." });
+    expect(Date.now() - started).toBeLessThan(800);
+    // The other caller still gets the token of the one exchange.
+    expect(inspectToken((await shared).token).communicationUserId).toBe(ENTRA_ID);
+    const pending = credential.getToken();
+    setTimeout(() => credential.dispose(), 50);
+    await expect(pending).rejects.toThrow("This EntraCommunicationTokenCredential was disposed; create a new one to get tokens.");
+    await expect(credential.getToken()).rejects.toThrow(
+      "This EntraCommunicationTokenCredential was disposed; create a new one to get tokens.",
+    );
+  });
 });
