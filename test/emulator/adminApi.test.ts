@@ -416,6 +416,7 @@ describe("who may call it", () => {
     ]) {
       for (const [method, path, body] of [
         ["GET", "/requests", undefined],
+        ["GET", "/assignments", undefined],
         ["POST", "/faults", { status: 503 }],
         ["POST", "/reset", {}],
         ["PUT", "/limits", { limits: "issue=1/1s" }],
