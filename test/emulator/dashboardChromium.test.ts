@@ -287,6 +287,9 @@ describe("the dashboard in Chromium", () => {
     expect(await page.locator("#identities").isVisible()).toBe(true);
     expect(await page.locator("#requests").isVisible()).toBe(false);
     await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-assignments");
+    expect(await page.locator("#assignments").isVisible()).toBe(true);
+    await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-requests");
     await page.keyboard.press("/");

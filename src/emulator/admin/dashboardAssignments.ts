@@ -12,11 +12,14 @@ import type { AssignmentsView } from "./adminApi.js";
  * @returns loads the assignments and shows them.
  */
 export function dashboardAssignments({ $, h, api }: DashboardKit): () => Promise<void> {
-  // Each table: its rows' cells, in the columns' order, and its empty state, shown when it has none.
+  // Each table: its rows' cells, in the columns' order (two ids first, kept on one line), and its
+  // empty state, shown when it has none.
   const show = (name: string, rows: (readonly string[])[]): void => {
     $(`${name}-table`)
       .querySelector("tbody")!
-      .replaceChildren(...rows.map((cells) => h("tr", {}, ...cells.map((cell) => h("td", { class: "mono" }, cell)))));
+      .replaceChildren(
+        ...rows.map((cells) => h("tr", {}, ...cells.map((cell, column) => h("td", { class: column < 2 ? "mono id" : "mono" }, cell)))),
+      );
     $(`${name}-table`).hidden = rows.length === 0;
     $(`${name}-empty`).hidden = rows.length > 0;
   };

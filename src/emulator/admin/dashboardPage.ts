@@ -57,7 +57,7 @@ const HTML = `<!doctype html>
 </section>
 <section id="assignments" role="tabpanel" aria-labelledby="tab-assignments" hidden>
   <div class="toolbar"><span class="hint">Who may exchange a Microsoft Entra token for a Communication Services token, live.</span></div>
-  <div class="columns">
+  <div class="stack">
   <div class="card">
     <h2>Teams Phone extensibility</h2>
     <table id="teams-assignment-table" hidden>
@@ -210,7 +210,8 @@ tr.full .meter > span { background: var(--bad); }
 tr.full td.next { color: var(--bad); font-weight: 600; }
 td.limit, td.used, td.next { white-space: nowrap; font-variant-numeric: tabular-nums; }
 #limit-table td, #fault-table td { vertical-align: middle; }
-#assignments td.mono { word-break: break-all; }
+.stack { display: grid; gap: 16px; }
+#assignments td.id { white-space: nowrap; }
 #clear-faults { margin-top: 10px; }
 .error { color: var(--bad); margin: 8px 0 0; }
 .error:empty { display: none; }
