@@ -8,11 +8,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright";
+import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient, exchangeEntraToken } from "../../src/index.js";
 import { mintEntraTestToken, startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium.js";
+import { openDashboard } from "./dashboardBrowser.js";
 import { PREVIEW, send, SPEC_IDS, STABLE } from "./helpers.js";
 
 const { tenantId: TENANT, objectId: USER, otherObjectId: GROUP, clientId: APP } = SPEC_IDS;
@@ -31,10 +31,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   stable = new CommunicationIdentityClient(emulator.connectionString, { apiVersion: STABLE });
   preview = new CommunicationIdentityClient(emulator.connectionString, { apiVersion: PREVIEW });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
-  await page.goto(emulator.dashboardUrl!);
-  await page.locator("#live", { hasText: "live" }).waitFor();
+  ({ browser, page } = await openDashboard(emulator));
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
