@@ -13,7 +13,11 @@ import { connectionStringOf, specCommand, str, strs, tokenOutput, UsageError, ty
 /** `--endpoint`, else the connection string's endpoint. */
 function endpointOf(values: Values, io: CommandIo): string {
   const endpoint = str(values, "endpoint");
-  return endpoint === undefined ? connectionStringOf(io).endpoint : parseEndpoint(endpoint, "--endpoint").origin;
+  if (endpoint !== undefined) return parseEndpoint(endpoint, "--endpoint").origin;
+  if (!io.env["COMMUNICATION_CONNECTION_STRING"]) {
+    throw new UsageError("Pass --endpoint <url> (the resource's or emulator's endpoint), or set COMMUNICATION_CONNECTION_STRING.");
+  }
+  return connectionStringOf(io).endpoint;
 }
 
 /**
