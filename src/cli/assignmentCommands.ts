@@ -28,6 +28,26 @@ const TENANT_HELP = "  --tenant <guid>     the Entra tenant id";
 const OBJECT_HELP = "  --object <guid>     the Entra object id of the user or resource account";
 
 /**
+ * The options and help of a set command: `--tenant`, `--object`, `--principal-type` and `--client-id`.
+ *
+ * @param ids - the help of `--tenant` and `--object`, in the order the command names them.
+ * @param types - the principal types the service knows.
+ * @param clients - which applications may exchange when no `--client-id` is given.
+ */
+function setOptions(ids: string[], types: string, clients: string): Pick<CommandSpec, "help" | "options" | "required"> {
+  return {
+    help: [
+      ...ids,
+      "  --principal-type <type>",
+      `                      ${types}`,
+      `  --client-id <guid>  an Entra application allowed to exchange; repeatable (default: ${clients})`,
+    ],
+    options: { tenant: GUID_OPTION, object: GUID_OPTION, "principal-type": { type: "string" }, "client-id": CLIENT_IDS_OPTION },
+    required: ["tenant", "object", "principal-type"],
+  };
+}
+
+/**
  * One line per assignment: object id, principal type, tenant and the client ids allowed (`any`
  * for a Teams assignment without `clientIds`, `none` for an empty list).
  */
@@ -63,15 +83,7 @@ const TEAMS_SPECS = group(FEATURE_API_VERSIONS.teamsExtension, [
   {
     name: "set-teams-assignment",
     summary: "create or replace a Teams Phone extensibility assignment",
-    help: [
-      TENANT_HELP,
-      OBJECT_HELP,
-      "  --principal-type <type>",
-      "                      user or resourceAccount",
-      "  --client-id <guid>  an Entra application allowed to exchange; repeatable (default: any)",
-    ],
-    options: { tenant: GUID_OPTION, object: GUID_OPTION, "principal-type": { type: "string" }, "client-id": CLIENT_IDS_OPTION },
-    required: ["tenant", "object", "principal-type"],
+    ...setOptions([TENANT_HELP, OBJECT_HELP], "user or resourceAccount", "any"),
     async action(values, _io, client) {
       const clientIds = strs(values, "client-id");
       const assignment = { principalType: str(values, "principal-type")!, ...(clientIds.length > 0 ? { clientIds } : {}) };
@@ -137,15 +149,7 @@ const ENTRA_SPECS = group(FEATURE_API_VERSIONS.entra, [
   {
     name: "set-entra-assignment",
     summary: "create or replace a Microsoft Entra ID assignment",
-    help: [
-      ENTRA_OBJECT_HELP,
-      TENANT_HELP,
-      "  --principal-type <type>",
-      "                      user, group or tenant",
-      "  --client-id <guid>  an Entra application allowed to exchange; repeatable (default: none)",
-    ],
-    options: { object: GUID_OPTION, tenant: GUID_OPTION, "principal-type": { type: "string" }, "client-id": CLIENT_IDS_OPTION },
-    required: ["object", "tenant", "principal-type"],
+    ...setOptions([ENTRA_OBJECT_HELP, TENANT_HELP], "user, group or tenant", "none"),
     async action(values, _io, client) {
       const assignment = {
         tenantId: str(values, "tenant")!,
