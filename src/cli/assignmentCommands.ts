@@ -69,13 +69,18 @@ function group(apiVersions: readonly string[], specs: Array<Omit<CommandSpec, "r
 
 type Client = CommunicationIdentityClient;
 
+/** The options and help of the commands that name one Teams assignment. */
+const TEAMS_IDS = {
+  help: [TENANT_HELP, OBJECT_HELP],
+  options: { tenant: GUID_OPTION, object: GUID_OPTION },
+  required: ["tenant", "object"],
+} satisfies Pick<CommandSpec, "help" | "options" | "required">;
+
 const TEAMS_SPECS = group(FEATURE_API_VERSIONS.teamsExtension, [
   {
     name: "get-teams-assignment",
     summary: "show a Teams Phone extensibility assignment",
-    help: [TENANT_HELP, OBJECT_HELP],
-    options: { tenant: GUID_OPTION, object: GUID_OPTION },
-    required: ["tenant", "object"],
+    ...TEAMS_IDS,
     async action(values, _io, client) {
       return one(await client!.getTeamsExtensionAssignment(...tenantAndObject(values)));
     },
@@ -93,9 +98,7 @@ const TEAMS_SPECS = group(FEATURE_API_VERSIONS.teamsExtension, [
   {
     name: "delete-teams-assignment",
     summary: "delete a Teams Phone extensibility assignment",
-    help: [TENANT_HELP, OBJECT_HELP],
-    options: { tenant: GUID_OPTION, object: GUID_OPTION },
-    required: ["tenant", "object"],
+    ...TEAMS_IDS,
     async action(values, _io, client) {
       const [tenantId, objectId] = tenantAndObject(values);
       await client!.deleteTeamsExtensionAssignment(tenantId, objectId);
@@ -105,6 +108,13 @@ const TEAMS_SPECS = group(FEATURE_API_VERSIONS.teamsExtension, [
 ]);
 
 const ENTRA_OBJECT_HELP = "  --object <guid>     the Entra object id of the user, group or tenant";
+
+/** The options and help of the commands that name one Entra assignment. */
+const ENTRA_IDS = {
+  help: [ENTRA_OBJECT_HELP],
+  options: { object: GUID_OPTION },
+  required: ["object"],
+} satisfies Pick<CommandSpec, "help" | "options" | "required">;
 
 /** Reads `update-entra-assignments`' changes from standard input; the client checks their shape. */
 async function changesOf(io: { readStdin(): Promise<string | undefined> }): Promise<Record<string, unknown>> {
@@ -139,9 +149,7 @@ const ENTRA_SPECS = group(FEATURE_API_VERSIONS.entra, [
   {
     name: "get-entra-assignment",
     summary: "show a Microsoft Entra ID assignment",
-    help: [ENTRA_OBJECT_HELP],
-    options: { object: GUID_OPTION },
-    required: ["object"],
+    ...ENTRA_IDS,
     async action(values, _io, client) {
       return one(await client!.getEntraAssignment(str(values, "object")!));
     },
@@ -162,9 +170,7 @@ const ENTRA_SPECS = group(FEATURE_API_VERSIONS.entra, [
   {
     name: "delete-entra-assignment",
     summary: "delete a Microsoft Entra ID assignment",
-    help: [ENTRA_OBJECT_HELP],
-    options: { object: GUID_OPTION },
-    required: ["object"],
+    ...ENTRA_IDS,
     async action(values, _io, client) {
       const objectId = str(values, "object")!;
       await client!.deleteEntraAssignment(objectId);
