@@ -8,7 +8,7 @@
 import type { CommunicationIdentityClient } from "../client/communicationIdentityClient.js";
 import type { EntraAssignment, TeamsExtensionAssignment } from "../client/assignmentModels.js";
 import { FEATURE_API_VERSIONS } from "../client/apiVersions.js";
-import type { Command } from "./command.js";
+import type { Command, CommandIo } from "./command.js";
 import { commandsOf, str, strs, UsageError, type CommandSpec, type Output, type Values } from "./commandRunner.js";
 
 /** The flags of the client's argument names, for its messages. */
@@ -117,7 +117,7 @@ const ENTRA_IDS = {
 } satisfies Pick<CommandSpec, "help" | "options" | "required">;
 
 /** Reads `update-entra-assignments`' changes from standard input; the client checks their shape. */
-async function changesOf(io: { readStdin(): Promise<string | undefined> }): Promise<Record<string, unknown>> {
+async function changesOf(io: CommandIo): Promise<Record<string, unknown>> {
   const text = (await io.readStdin())?.trim();
   if (!text) throw new UsageError("Pipe the changes on standard input, e.g. acs-identity update-entra-assignments < changes.json.");
   try {

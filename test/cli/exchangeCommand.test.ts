@@ -93,6 +93,22 @@ describe("exchange refused", () => {
     expect([...result.err, ...json.out].join("\n")).not.toContain(token);
   });
 
+  it("3 for an application the user's assignment does not list (403 ClientNotAllowed)", async () => {
+    const other = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+    const token = (await runCommand(["entra-token", "--tenant", TENANT, "--user", USER, "--client-id", other], {})).out[0]!;
+    expect(
+      (
+        await runCommand(
+          ["set-entra-assignment", "--object", USER, "--tenant", TENANT, "--principal-type", "user", "--client-id", APP],
+          env,
+        )
+      ).code,
+    ).toBe(0);
+    const result = await runCommand(["exchange", "--json"], env, token);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.out[0]!)).toMatchObject({ error: { status: 403, code: "ClientNotAllowed", exitCode: 3 } });
+  });
+
   it("3 for a token that is not an Entra token (401 InvalidAccessToken)", async () => {
     const result = await runCommand(["exchange", "--json"], env, "not-a-token\n");
     expect(result.code).toBe(3);
