@@ -22,6 +22,12 @@ async function entraToken(...args: string[]): Promise<string> {
 /** The Entra token's expiry, as the exchanged token's. */
 const expiryOf = (token: string) => new Date((decodeJwtPayload(token.trim())!["exp"] as number) * 1000).toISOString();
 
+/** Admits USER through APP with an Entra assignment, through the command line. */
+async function assignUser(): Promise<void> {
+  const argv = ["set-entra-assignment", "--object", USER, "--tenant", TENANT, "--principal-type", "user", "--client-id", APP];
+  expect((await runCommand(argv, env)).code).toBe(0);
+}
+
 const refusedStdin = () => {
   throw new Error("standard input was read");
 };
@@ -36,14 +42,7 @@ afterAll(async () => {
 
 describe("acs-identity entra-token ... | acs-identity exchange", () => {
   it("exchanges for a Microsoft Entra ID user: the identity, the token and its expiry, the Entra token's", async () => {
-    expect(
-      (
-        await runCommand(
-          ["set-entra-assignment", "--object", USER, "--tenant", TENANT, "--principal-type", "user", "--client-id", APP],
-          env,
-        )
-      ).code,
-    ).toBe(0);
+    await assignUser();
     const token = await entraToken();
     const result = await runCommand(["exchange"], env, token);
     expect({ code: result.code, err: result.err, labels: result.out.map((line) => line.slice(0, 12)) }).toStrictEqual({
@@ -96,14 +95,7 @@ describe("exchange refused", () => {
   it("3 for an application the user's assignment does not list (403 ClientNotAllowed)", async () => {
     const other = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
     const token = (await runCommand(["entra-token", "--tenant", TENANT, "--user", USER, "--client-id", other], {})).out[0]!;
-    expect(
-      (
-        await runCommand(
-          ["set-entra-assignment", "--object", USER, "--tenant", TENANT, "--principal-type", "user", "--client-id", APP],
-          env,
-        )
-      ).code,
-    ).toBe(0);
+    await assignUser();
     const result = await runCommand(["exchange", "--json"], env, token);
     expect(result.code).toBe(3);
     expect(JSON.parse(result.out[0]!)).toMatchObject({ error: { status: 403, code: "ClientNotAllowed", exitCode: 3 } });
