@@ -4,7 +4,9 @@
  */
 import type { Command, CommandIo } from "./command.js";
 import { emulatorCommand } from "./emulatorCommand.js";
+import { ASSIGNMENT_COMMANDS } from "./assignmentCommands.js";
 import { entraTokenCommand } from "./entraTokenCommand.js";
+import { exchangeCommand } from "./exchangeCommand.js";
 import { IDENTITY_COMMANDS } from "./identityCommands.js";
 import { PACKAGE_VERSION } from "../version.js";
 
@@ -12,7 +14,9 @@ import { PACKAGE_VERSION } from "../version.js";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   emulator: emulatorCommand,
   ...IDENTITY_COMMANDS,
+  ...ASSIGNMENT_COMMANDS,
   "entra-token": entraTokenCommand,
+  exchange: exchangeCommand,
 };
 
 function help(): string {

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { entraTestTokenJson, mintEntraTestToken, type EntraTestTokenOptions } from "../emulator/entra/entraTestTokens.js";
 import { EXIT, type Command, type CommandIo } from "./command.js";
+import { withFlagNames } from "./commandRunner.js";
 
 const USAGE = `Usage: acs-identity entra-token --tenant <guid> --user <guid> --client-id <guid> [options]
 
@@ -91,7 +92,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     // The minting names its options as the API does (tenantId, groups[1]); say the flag instead.
-    const message = (error as Error).message.replace(/^([A-Za-z]+)(\[\d+\])?/, (name, base: string) => FLAGS[base] ?? name);
+    const message = withFlagNames((error as Error).message, FLAGS);
     if (json) io.out(JSON.stringify({ error: { message, exitCode: EXIT.usage } }));
     io.err(`acs-identity entra-token: ${message}`);
     io.err('Run "acs-identity entra-token --help" for usage.');

@@ -1,6 +1,5 @@
-import { isKeyCredential, isTokenCredential, type KeyCredential, type TokenCredential } from "@azure/core-auth";
-import { parseConnectionString } from "../auth/connectionString.js";
-import { assertSecureEndpoint, parseEndpoint } from "../auth/endpoint.js";
+import type { KeyCredential, TokenCredential } from "@azure/core-auth";
+import { resolveClientArguments } from "./clientArguments.js";
 import type {
   CommunicationAccessToken,
   CommunicationIdentityClientOptions,
@@ -36,7 +35,6 @@ import * as identity from "./identityOperations.js";
 import * as teamsExtension from "./teamsExtensionAssignments.js";
 import * as entra from "./entraAssignments.js";
 import { OperationSender } from "./operationSender.js";
-import { checkOptions } from "./validation.js";
 
 export { DEFAULT_API_VERSION } from "./operationSender.js";
 
@@ -78,8 +76,7 @@ export class CommunicationIdentityClient {
     credentialOrOptions?: KeyCredential | TokenCredential | CommunicationIdentityClientOptions,
     maybeOptions?: CommunicationIdentityClientOptions,
   ) {
-    const { url, credential, options } = resolveArguments(endpointOrConnectionString, credentialOrOptions, maybeOptions);
-    assertSecureEndpoint(url, options.allowInsecureConnection ?? false);
+    const { url, credential, options } = resolveClientArguments(endpointOrConnectionString, credentialOrOptions, maybeOptions);
     this.#sender = new OperationSender(url, credential, options);
   }
 
@@ -322,24 +319,4 @@ export class CommunicationIdentityClient {
   ): Promise<EntraAssignment[]> {
     return entra.updateEntraAssignments(this.#sender, changes, options);
   }
-}
-
-function resolveArguments(
-  first: string,
-  second: KeyCredential | TokenCredential | CommunicationIdentityClientOptions | undefined,
-  third: CommunicationIdentityClientOptions | undefined,
-): { url: URL; credential: KeyCredential | TokenCredential; options: CommunicationIdentityClientOptions } {
-  if (isTokenCredential(second) || isKeyCredential(second)) {
-    checkOptions(third);
-    return { url: parseEndpoint(first), credential: second, options: third ?? {} };
-  }
-  checkOptions(second);
-  if (typeof first === "string" && /^\s*https?:\/\//i.test(first)) {
-    throw new TypeError(
-      "An endpoint needs a credential: new CommunicationIdentityClient(endpoint, new AzureKeyCredential(key)) or (endpoint, tokenCredential), " +
-        "or pass the whole connection string instead.",
-    );
-  }
-  const { endpoint, credential } = parseConnectionString(first);
-  return { url: new URL(endpoint), credential, options: second ?? {} };
 }

@@ -5,7 +5,7 @@
 import type { EntraAssignment, EntraAssignmentInput } from "./assignmentModels.js";
 import type { OperationOptions } from "./models.js";
 import type { OperationSender } from "./operationSender.js";
-import type { TracedOperation } from "#tracing";
+import type { TracedOperation } from "../transport/tracing.js";
 import { FEATURE_API_VERSIONS } from "./apiVersions.js";
 import { entraBody, entraChanges, guid } from "./assignmentChecks.js";
 import { pagedIterator, type PagedAsyncIterableIterator } from "./paging.js";

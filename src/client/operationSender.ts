@@ -11,7 +11,10 @@ import { createIdentityPipeline, type Pipeline } from "../transport/pipeline.js"
 import { defaultHttpClient } from "#nodePolicies";
 import { markNotRepeatable, wasRepeatedAfterUnknownOutcome } from "../transport/retryPolicy.js";
 import { reportFailure, reportResponse } from "./rawResponse.js";
-import { withOperationSpan, type TracedOperation } from "#tracing";
+import { withOperationSpan } from "#tracing";
+// The type from the Node.js module itself: a declaration file naming "#tracing" would resolve, for
+// API Extractor and users' compilers alike, through this project's tsconfig paths only.
+import type { TracedOperation } from "../transport/tracing.js";
 import { serviceError, serviceErrorCode } from "./serviceError.js";
 import { Coalescer } from "../credentials/coalescer.js";
 import { randomUuid } from "./randomUuid.js";

@@ -5,7 +5,7 @@
 import type { TeamsExtensionAssignment, TeamsExtensionAssignmentInput } from "./assignmentModels.js";
 import type { OperationOptions } from "./models.js";
 import type { OperationSender } from "./operationSender.js";
-import type { TracedOperation } from "#tracing";
+import type { TracedOperation } from "../transport/tracing.js";
 import { FEATURE_API_VERSIONS } from "./apiVersions.js";
 import { guid, teamsExtensionBody } from "./assignmentChecks.js";
 import { toTeamsExtensionAssignment } from "./responses.js";

@@ -1,48 +1,15 @@
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/cli.js";
-import type { CommandIo } from "../../src/cli/command.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { countingServer, runCommand } from "../helpers/commandLine.js";
 
 let emulator: Emulator;
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function run(
+const run = (
   argv: string[],
   env: Record<string, string | undefined> = { COMMUNICATION_CONNECTION_STRING: emulator.connectionString },
   stdin?: string,
-): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    out: (line) => out.push(...line.split("\n")),
-    err: (line) => err.push(...line.split("\n")),
-    stopped: new Promise(() => {}),
-    env,
-    readStdin: async () => stdin,
-  };
-  return { code: await main(argv, io), out, err };
-}
-
-/** A loopback server that counts the requests it gets and answers each with 500. */
-async function countingServer() {
-  let count = 0;
-  const server = createServer((_request, response) => {
-    count++;
-    response.writeHead(500).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const connectionString = `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.alloc(64, 1).toString("base64")}`;
-  return { server, requests: () => count, connectionString };
-}
+) => runCommand(argv, env, stdin);
 
 const ID = /^8:acs:[0-9a-f-]{36}_[0-9a-f-]{36}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -148,14 +115,14 @@ describe("exit codes", () => {
       '--user must be a user id such as 8:acs:<resource id>_<guid>, as create-user prints; "8:acs: x" is not one.',
     ],
   ])("2 before any request for %j", async (argv, message) => {
-    const { server, requests, connectionString } = await countingServer();
+    const { requests, connectionString, close } = await countingServer();
     try {
       const result = await run(argv, { COMMUNICATION_CONNECTION_STRING: connectionString });
       expect(result.code).toBe(2);
       expect(result.err[0]).toBe(`acs-identity ${argv[0]}: ${message}`);
       expect(requests()).toBe(0);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 
@@ -184,7 +151,7 @@ describe("exit codes", () => {
   });
 
   it("under --json, reports the status and code that a refused argument carries, as the service would have answered", async () => {
-    const { server, requests, connectionString } = await countingServer();
+    const { requests, connectionString, close } = await countingServer();
     try {
       const argv = ["issue-token", "--user", "8:acs:x", "--scopes", "chat", "--minutes", "59", "--json"];
       const result = await run(argv, { COMMUNICATION_CONNECTION_STRING: connectionString });
@@ -198,7 +165,7 @@ describe("exit codes", () => {
       ]);
       expect(requests()).toBe(0);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 

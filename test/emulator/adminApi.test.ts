@@ -1,14 +1,28 @@
 /**
  * The admin API under /_emulator/api over real HTTP: the request log with each refusal's precise
- * reason, identities and their tokens' claims, faults, reset, the live event stream, and who may
- * call it (never another origin, never a forged Host, never with CORS).
+ * reason, identities (those minted by exchange too) and their tokens' claims, the access
+ * assignments, faults, reset, the live event stream, and who may call it (never another origin,
+ * never a forged Host, never with CORS).
  */
 import { once } from "node:events";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { API, createIdentity, identityPath, send, signedHeaders, signedSend, type RawResponse } from "./helpers.js";
+import { mintEntraTestToken } from "../../src/emulator/entra/entraTestTokens.js";
+import {
+  API,
+  createIdentity,
+  identityPath,
+  PREVIEW,
+  send,
+  signedCaller,
+  signedHeaders,
+  signedSend,
+  SPEC_IDS,
+  STABLE,
+  type RawResponse,
+} from "./helpers.js";
 
 const START = Date.parse("2026-03-01T12:00:00.000Z");
 const WRONG_KEY = Buffer.alloc(64, 7).toString("base64");
@@ -236,6 +250,134 @@ describe("identities", () => {
   });
 });
 
+const { tenantId: TENANT, objectId: USER, otherObjectId: GROUP, clientId: APP } = SPEC_IDS;
+const OTHER_TENANT = "0a1b2c3d-0000-4000-8000-000000000002";
+const OTHER_APP = "aaaaaaaa-0000-4000-8000-000000000001";
+const call = signedCaller(target);
+const teamsPath = (tenantId: string, objectId: string) =>
+  `/access/teamsExtension/tenants/${tenantId}/assignments/${objectId}?api-version=${STABLE}`;
+const entraPath = (objectId: string) => `/access/entra/assignments/${objectId}?api-version=${PREVIEW}`;
+
+/** Sets an assignment through the service's API; `[status, body]` of its answer. */
+async function put(path: string, body: unknown): Promise<[number, unknown]> {
+  const response = await call("PUT", path, body);
+  return [response.status, response.json];
+}
+
+describe("GET /_emulator/api/assignments", () => {
+  it("is empty without assignments", async () => {
+    const response = await admin("GET", "/assignments");
+    expect([response.status, response.json]).toStrictEqual([200, { teamsExtension: [], entra: [] }]);
+  });
+
+  it("lists both groups as the service answers them: Teams by tenant then object, Entra by object", async () => {
+    // Set out of order, with upper-case ids, which the service keeps lower-case.
+    const teams = [
+      [OTHER_TENANT, USER, { principalType: "user" }],
+      [TENANT, USER, { principalType: "user", clientIds: [APP, OTHER_APP] }],
+      [TENANT.toUpperCase(), GROUP, { principalType: "resourceAccount" }],
+    ] as const;
+    const answers: unknown[] = [];
+    for (const [tenantId, objectId, body] of teams) {
+      const [status, json] = await put(teamsPath(tenantId, objectId), body);
+      expect(status).toBe(201);
+      answers.push(json);
+    }
+    expect((await put(entraPath(USER), { tenantId: TENANT, principalType: "user", clientIds: [APP] }))[0]).toBe(201);
+    const patch = await call(
+      "PATCH",
+      `/access/entra/assignments?api-version=${PREVIEW}`,
+      {
+        [TENANT]: { tenantId: TENANT, principalType: "tenant", clientIds: [] },
+        [GROUP.toUpperCase()]: { tenantId: TENANT, principalType: "group", clientIds: [OTHER_APP, APP] },
+      },
+      { "content-type": "application/merge-patch+json" },
+    );
+    expect(patch.status).toBe(200);
+
+    const response = await admin("GET", "/assignments");
+    expect(response.status).toBe(200);
+    expect(response.json).toStrictEqual({
+      teamsExtension: [
+        { objectId: USER, tenantId: OTHER_TENANT, principalType: "user" },
+        { objectId: USER, tenantId: TENANT, principalType: "user", clientIds: [APP, OTHER_APP] },
+        { objectId: GROUP, tenantId: TENANT, principalType: "resourceAccount" },
+      ],
+      entra: [
+        { objectId: USER, tenantId: TENANT, principalType: "user", clientIds: [APP] },
+        { objectId: TENANT, tenantId: TENANT, principalType: "tenant", clientIds: [] },
+        { objectId: GROUP, tenantId: TENANT, principalType: "group", clientIds: [OTHER_APP, APP] },
+      ],
+    });
+    // Field for field and in the same order as the service's own answers.
+    expect(response.text).toContain(JSON.stringify(answers[1]));
+    const listed = await call("GET", `/access/entra/assignments?api-version=${PREVIEW}`);
+    expect(JSON.stringify(response.json.entra)).toBe(JSON.stringify(listed.json.value));
+  });
+
+  it("no longer lists a deleted assignment, nor any after a reset", async () => {
+    await put(teamsPath(TENANT, USER), { principalType: "user" });
+    await put(teamsPath(TENANT, GROUP), { principalType: "resourceAccount" });
+    await put(entraPath(USER), { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    expect((await call("DELETE", teamsPath(TENANT, USER))).status).toBe(204);
+    expect((await call("DELETE", entraPath(USER))).status).toBe(204);
+    expect((await admin("GET", "/assignments")).json).toStrictEqual({
+      teamsExtension: [{ objectId: GROUP, tenantId: TENANT, principalType: "resourceAccount" }],
+      entra: [],
+    });
+    expect((await admin("POST", "/reset")).status).toBe(204);
+    expect((await admin("GET", "/assignments")).json).toStrictEqual({ teamsExtension: [], entra: [] });
+  });
+
+  it("answers GET only, and nothing below it", async () => {
+    const post = await admin("POST", "/assignments");
+    expect([post.status, post.headers.allow, post.json]).toStrictEqual([
+      405,
+      "GET",
+      { error: { code: "MethodNotAllowed", message: "The method POST is not allowed here." } },
+    ]);
+    const one = await admin("GET", `/assignments/${USER}`);
+    expect([one.status, one.json]).toStrictEqual([404, { error: { code: "NotFound", message: "No such admin API endpoint." } }]);
+  });
+});
+
+describe("identities minted by exchange", () => {
+  it("are listed with the other identities, and revoked when the assignment they went through is deleted", async () => {
+    await put(entraPath(USER), { tenantId: TENANT, principalType: "user", clientIds: [APP] });
+    const exchangedId = `8:acs:${emulator.resourceId}_wf_${TENANT}_${USER}`;
+    const token = mintEntraTestToken({ tenantId: TENANT, objectId: USER, clientId: APP, now: clock });
+    const exchange = await send(emulator.endpoint, {
+      method: "POST",
+      path: `/access/entra/:exchangeAccessToken?api-version=${PREVIEW}`,
+      body: "{}",
+      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+    });
+    expect([exchange.status, exchange.json.identity]).toStrictEqual([200, { id: exchangedId }]);
+    clock += 60_000;
+    const created = await call("POST", `/identities?api-version=${STABLE}`, {});
+    expect((await admin("GET", "/identities")).json).toStrictEqual({
+      identities: [
+        { id: created.json.identity.id, createdAt: "2026-03-01T12:01:00.000Z" },
+        { id: exchangedId, createdAt: "2026-03-01T12:00:00.000Z", lastTokenIssuedAt: "2026-03-01T12:00:00.000Z" },
+      ],
+      total: 2,
+    });
+    clock += 60_000;
+    expect((await call("DELETE", entraPath(USER))).status).toBe(204);
+    expect((await admin("GET", `/identities?search=${TENANT}`)).json).toStrictEqual({
+      identities: [
+        {
+          id: exchangedId,
+          createdAt: "2026-03-01T12:00:00.000Z",
+          lastTokenIssuedAt: "2026-03-01T12:00:00.000Z",
+          revokedAt: "2026-03-01T12:02:00.000Z",
+        },
+      ],
+      total: 1,
+    });
+  });
+});
+
 describe("faults", () => {
   it("adds, lists, removes one and removes all", async () => {
     const added = await admin("POST", "/faults", { status: 429, retryAfterSeconds: 1, count: "Infinity", operation: "issueToken" });
@@ -416,6 +558,7 @@ describe("who may call it", () => {
     ]) {
       for (const [method, path, body] of [
         ["GET", "/requests", undefined],
+        ["GET", "/assignments", undefined],
         ["POST", "/faults", { status: 503 }],
         ["POST", "/reset", {}],
         ["PUT", "/limits", { limits: "issue=1/1s" }],

@@ -10,11 +10,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright";
+import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommunicationIdentityClient } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium.js";
+import { openDashboard } from "./dashboardBrowser.js";
 import { API, PREVIEW, send, signedHeaders } from "./helpers.js";
 
 const SCREENSHOTS = process.env["DASHBOARD_SCREENSHOTS"] ?? mkdtempSync(join(tmpdir(), "acs-dashboard-"));
@@ -29,10 +29,7 @@ beforeAll(async () => {
   // Two revokes per 5 minutes: only the throttling test revokes.
   emulator = await startEmulator({ limits: "revoke=2/5m" });
   client = new CommunicationIdentityClient(emulator.connectionString);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
-  await page.goto(emulator.dashboardUrl!);
-  await page.locator("#live", { hasText: "live" }).waitFor();
+  ({ browser, page } = await openDashboard(emulator));
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -286,6 +283,9 @@ describe("the dashboard in Chromium", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-identities");
     expect(await page.locator("#identities").isVisible()).toBe(true);
     expect(await page.locator("#requests").isVisible()).toBe(false);
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-assignments");
+    expect(await page.locator("#assignments").isVisible()).toBe(true);
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("tab-requests");

@@ -1,7 +1,7 @@
 /**
- * The JSON admin API under `/_emulator/api/`: the identities (live and deleted) with their issued
- * tokens' claims, the request log, the faults, the rate limits and their windows, a reset, and
- * test Entra tokens for the exchanges.
+ * The JSON admin API under `/_emulator/api/`: the identities (live, deleted and minted by exchange)
+ * with their issued tokens' claims, the access assignments, the request log, the faults, the rate
+ * limits and their windows, a reset, and test Entra tokens for the exchanges.
  * Who may call it is checked in `dashboard.ts`; this file only says what each endpoint answers.
  */
 import { ServiceError, errorBody } from "../routes/errors.js";
@@ -10,12 +10,13 @@ import { faultText, type ActiveFault, type FaultInjector } from "../pipeline/fau
 import type { IssuedTokens } from "../tokens/issuedTokens.js";
 import type { LimitWindowView, RateLimiter } from "../pipeline/limits.js";
 import { formatRateLimits } from "../../limits/rateLimits.js";
+import { entraBody, teamsBody } from "../routes/assignmentOperations.js";
 import { OPERATIONS as HANDLERS } from "../routes/operations.js";
 import { jsonReply, type Reply } from "../routes/reply.js";
 import type { RepeatabilityCache } from "../routes/repeatability.js";
 import type { RequestLog } from "../pipeline/requestLog.js";
 import type { DeletedRecord, IdentityStore } from "../store/store.js";
-import type { ExchangedIdentity } from "../store/assignments.js";
+import type { EntraAssignment, ExchangedIdentity, TeamsExtensionAssignment } from "../store/assignments.js";
 import type { FaultSpec, IdentityRecord, Operation } from "../types.js";
 
 /** What the admin API reads and changes. */
@@ -60,6 +61,15 @@ export interface LimitsView {
   windows: LimitWindowView[];
 }
 
+/**
+ * The access assignments as the admin API shows them: each as the service returns it, Teams ones
+ * by tenant id then object id, Entra ones by object id.
+ */
+export interface AssignmentsView {
+  teamsExtension: TeamsExtensionAssignment[];
+  entra: EntraAssignment[];
+}
+
 /** The most identities one list answer holds; `total` says how many matched. */
 export const MAX_LISTED_IDENTITIES = 500;
 
@@ -89,6 +99,7 @@ async function route(parts: AdminParts, { method, path, query, body }: AdminRequ
   if (rest.length > 0) throw notFound();
   if (collection === "identities" && id === undefined) return only(method, "GET", () => listIdentities(parts, query.get("search") ?? ""));
   if (collection === "identities") return only(method, "GET", () => oneIdentity(parts, decoded(id!)));
+  if (collection === "assignments" && id === undefined) return only(method, "GET", () => jsonReply(200, assignmentsView(parts)));
   if (collection === "requests" && id === undefined) return only(method, "GET", () => jsonReply(200, { requests: parts.log.list() }));
   if (collection === "faults" && id === undefined) {
     if (method === "POST") return addFault(parts.faults, body);
@@ -117,6 +128,10 @@ function oneIdentity(parts: AdminParts, id: string): Reply {
   const record = parts.store.get(id) ?? parts.store.deleted(id) ?? parts.store.assignments.exchanged(id);
   if (record === undefined) throw new ServiceError(404, "NotFound", `No identity ${id}.`);
   return jsonReply(200, { identity: identityView(record), tokens: parts.tokens.of(id) });
+}
+
+function assignmentsView({ store: { assignments } }: AdminParts): AssignmentsView {
+  return { teamsExtension: assignments.listTeams().map(teamsBody), entra: assignments.listEntra().map(entraBody) };
 }
 
 /** An identity's times as ISO 8601 strings, each only when it happened. */

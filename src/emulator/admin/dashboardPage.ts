@@ -26,6 +26,7 @@ const HTML = `<!doctype html>
 <nav role="tablist" aria-label="Views">
   <button type="button" role="tab" id="tab-requests" aria-controls="requests" aria-selected="true">Requests <span id="refused-count" class="count"></span></button>
   <button type="button" role="tab" id="tab-identities" aria-controls="identities" aria-selected="false" tabindex="-1">Identities <span id="identity-count" class="count"></span></button>
+  <button type="button" role="tab" id="tab-assignments" aria-controls="assignments" aria-selected="false" tabindex="-1">Assignments <span id="assignment-count" class="count"></span></button>
   <button type="button" role="tab" id="tab-faults" aria-controls="faults" aria-selected="false" tabindex="-1">Faults and limits <span id="fault-count" class="count"></span></button>
 </nav>
 <main>
@@ -52,6 +53,27 @@ const HTML = `<!doctype html>
       <tbody></tbody>
     </table></div>
     <aside id="identity-detail" aria-live="polite"><p class="empty">Choose an identity to see its tokens.</p></aside>
+  </div>
+</section>
+<section id="assignments" role="tabpanel" aria-labelledby="tab-assignments" hidden>
+  <div class="toolbar"><span class="hint">Who may exchange a Microsoft Entra token for a Communication Services token, live.</span></div>
+  <div class="stack">
+  <div class="card">
+    <h2>Teams Phone extensibility</h2>
+    <table id="teams-assignment-table" hidden>
+      <thead><tr><th scope="col">Tenant</th><th scope="col">Object</th><th scope="col">Principal type</th><th scope="col">Client ids</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="teams-assignment-empty" class="empty">No Teams Phone extensibility assignments: create one with the client's <code>setTeamsExtensionAssignment</code> (api-version 2025-06-30 or 2025-03-02-preview).</p>
+  </div>
+  <div class="card">
+    <h2>Microsoft Entra ID users</h2>
+    <table id="entra-assignment-table" hidden>
+      <thead><tr><th scope="col">Object</th><th scope="col">Tenant</th><th scope="col">Principal type</th><th scope="col">Client ids</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="entra-assignment-empty" class="empty">No Microsoft Entra ID assignments: create one with the client's <code>setEntraAssignment</code> or <code>updateEntraAssignments</code> (api-version 2025-03-02-preview).</p>
+  </div>
   </div>
 </section>
 <section id="faults" role="tabpanel" aria-labelledby="tab-faults" hidden>
@@ -188,6 +210,8 @@ tr.full .meter > span { background: var(--bad); }
 tr.full td.next { color: var(--bad); font-weight: 600; }
 td.limit, td.used, td.next { white-space: nowrap; font-variant-numeric: tabular-nums; }
 #limit-table td, #fault-table td { vertical-align: middle; }
+.stack { display: grid; gap: 16px; }
+#assignments td.id { white-space: nowrap; }
 #clear-faults { margin-top: 10px; }
 .error { color: var(--bad); margin: 8px 0 0; }
 .error:empty { display: none; }

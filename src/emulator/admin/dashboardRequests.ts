@@ -33,21 +33,19 @@ export function dashboardRequests({ $, h, api, decodedPath }: DashboardKit): Req
     if (entry.reason?.kind === "signatureMismatch") {
       why.append(h("details", {}, h("summary", {}, "String to sign (the emulator's)"), h("pre", {}, entry.reason.stringToSign)));
     }
-    // A long identity id in the path is cut to its last 12 characters, so that the action shows.
-    const path =
+    // A long identity id in the path is cut to its last 12 characters, and the tenant and object
+    // GUIDs of an assignment's path to their first 8, so that the action shows; the title has it all.
+    const path = (
       entry.identityId === undefined
         ? decodedPath(entry.path)
-        : decodedPath(entry.path).replace(entry.identityId, `…${entry.identityId.slice(-12)}`);
+        : decodedPath(entry.path).replace(entry.identityId, `…${entry.identityId.slice(-12)}`)
+    ).replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/gi, (guid) => `${guid.slice(0, 8)}…`);
+    const title = `${entry.method} ${decodedPath(entry.path)}${entry.operation === undefined ? "" : ` (${entry.operation})`}`;
     const row = h(
       "tr",
-      { "data-seq": String(entry.seq), class: isRefused(entry) ? "refused" : "" },
+      { "data-seq": String(entry.seq), "data-operation": entry.operation ?? "", class: isRefused(entry) ? "refused" : "" },
       h("td", { class: "time" }, entry.time.slice(11, 23)),
-      h(
-        "td",
-        { class: "request mono", title: `${entry.method} ${decodedPath(entry.path)}` },
-        h("span", { class: "method" }, entry.method),
-        path,
-      ),
+      h("td", { class: "request mono", title }, h("span", { class: "method" }, entry.method), path),
       h("td", { class: "mono nowrap" }, entry.apiVersion ?? ""),
       h("td", {}, h("span", { class: `status ${entry.status === null ? "dropped" : `s${status[0]}`}` }, status)),
       h("td", { class: "num" }, entry.durationMs.toFixed(1)),

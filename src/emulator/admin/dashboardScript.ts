@@ -5,6 +5,7 @@
  * as its argument. Every value from the emulator is written with `textContent`, never as HTML:
  * ids, customIds and paths are the caller's text.
  */
+import { dashboardAssignments } from "./dashboardAssignments.js";
 import { dashboardFaults } from "./dashboardFaults.js";
 import { dashboardIdentities } from "./dashboardIdentities.js";
 import { dashboardKit } from "./dashboardKit.js";
@@ -21,17 +22,35 @@ const PARTS = {
   tabs: dashboardTabs,
   requests: dashboardRequests,
   identities: dashboardIdentities,
+  assignments: dashboardAssignments,
   faults: dashboardFaults,
   limits: dashboardLimits,
 };
 
-/** Runs the page: tabs, the live request list, identities, faults and rate limits. */
+/** Runs the page: tabs, the live request list, identities, access assignments, faults and rate limits. */
 export function dashboardScript(parts: typeof PARTS): void {
-  const CHANGES_IDENTITIES = new Set(["createUser", "issueToken", "revokeTokens", "deleteUser"]);
+  const CHANGES_ASSIGNMENTS = new Set([
+    "setTeamsExtensionAssignment",
+    "deleteTeamsExtensionAssignment",
+    "setEntraAssignment",
+    "deleteEntraAssignment",
+    "updateEntraAssignments",
+  ]);
+  // An exchange mints an identity or issues it a token; a deleted assignment revokes the tokens exchanged through it.
+  const CHANGES_IDENTITIES = new Set([
+    "createUser",
+    "issueToken",
+    "revokeTokens",
+    "deleteUser",
+    "exchangeTeamsExtensionToken",
+    "exchangeEntraToken",
+    ...CHANGES_ASSIGNMENTS,
+  ]);
   const kit = parts.kit();
   const { API, $, api, debounced } = kit;
   const requests = parts.requests(kit);
   const identities = parts.identities(kit);
+  const loadAssignments = parts.assignments(kit);
   const loadFaults = parts.faults(kit);
   const loadLimits = parts.limits(kit);
   parts.tabs(kit, loadLimits);
@@ -42,6 +61,7 @@ export function dashboardScript(parts: typeof PARTS): void {
 
   // Live: every new request, and a reset, as server-sent events.
   const refreshIdentities = debounced(() => void identities.load(), 200);
+  const refreshAssignments = debounced(() => void loadAssignments(), 200);
   const refreshFaults = debounced(() => void loadFaults(), 200);
   const refreshLimits = debounced(() => void loadLimits(), 200);
   const live = $("live");
@@ -49,7 +69,7 @@ export function dashboardScript(parts: typeof PARTS): void {
   events.addEventListener("open", () => {
     live.textContent = "live";
     live.classList.add("on");
-    void Promise.all([requests.load(), identities.load(), loadFaults(), loadLimits(true)]);
+    void Promise.all([requests.load(), identities.load(), loadAssignments(), loadFaults(), loadLimits(true)]);
   });
   events.addEventListener("error", () => {
     live.textContent = "reconnecting…";
@@ -58,7 +78,10 @@ export function dashboardScript(parts: typeof PARTS): void {
   events.addEventListener("request", (event) => {
     const entry = JSON.parse((event as MessageEvent<string>).data) as LogEntry;
     requests.add(entry);
-    if (entry.operation !== undefined && CHANGES_IDENTITIES.has(entry.operation) && !requests.isRefused(entry)) refreshIdentities();
+    // A refused request changed nothing.
+    const operation = requests.isRefused(entry) ? undefined : entry.operation;
+    if (operation !== undefined && CHANGES_IDENTITIES.has(operation)) refreshIdentities();
+    if (operation !== undefined && CHANGES_ASSIGNMENTS.has(operation)) refreshAssignments();
     if (entry.reason?.kind === "fault") refreshFaults();
     if (!$("faults").hidden) refreshLimits();
   });
@@ -66,6 +89,7 @@ export function dashboardScript(parts: typeof PARTS): void {
     requests.clear();
     identities.clear();
     void identities.load();
+    void loadAssignments();
     void loadFaults();
     void loadLimits();
   });

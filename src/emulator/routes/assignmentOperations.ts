@@ -128,14 +128,14 @@ function notFound(message: string): ServiceError {
   return new ServiceError(404, "AssignmentNotFound", message);
 }
 
-/** A Teams assignment in the service's field order, `clientIds` only when it has them. */
-function teamsBody(assignment: TeamsExtensionAssignment): TeamsExtensionAssignment {
+/** A Teams assignment in the service's field order, `clientIds` only when it has them (also the admin API's). */
+export function teamsBody(assignment: TeamsExtensionAssignment): TeamsExtensionAssignment {
   const { objectId, tenantId, principalType, clientIds } = assignment;
   return { objectId, tenantId, principalType, ...(clientIds === undefined ? {} : { clientIds }) };
 }
 
-/** An Entra assignment in the service's field order. */
-function entraBody({ objectId, tenantId, principalType, clientIds }: EntraAssignment): EntraAssignment {
+/** An Entra assignment in the service's field order (also the admin API's). */
+export function entraBody({ objectId, tenantId, principalType, clientIds }: EntraAssignment): EntraAssignment {
   return { objectId, tenantId, principalType, clientIds };
 }
 

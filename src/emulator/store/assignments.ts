@@ -94,6 +94,11 @@ export class Assignments {
     return created;
   }
 
+  /** Every Teams assignment, by tenant id, then object id. */
+  listTeams(): TeamsExtensionAssignment[] {
+    return [...this.#teams.values()].sort((a, b) => byText(a.tenantId, b.tenantId) || byText(a.objectId, b.objectId));
+  }
+
   /** Deletes a Teams assignment, revoking the tokens exchanged through it. @throws as {@link Assignments.setTeams}. */
   deleteTeams(tenantId: string, objectId: string, at: number): Promise<void> {
     return this.#commit({ op: "unassignTeams", tenantId: tenantId.toLowerCase(), objectId: objectId.toLowerCase(), at });
@@ -106,7 +111,7 @@ export class Assignments {
 
   /** Every Entra assignment, by object id. */
   listEntra(): EntraAssignment[] {
-    return [...this.#entra.values()].sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0));
+    return [...this.#entra.values()].sort((a, b) => byText(a.objectId, b.objectId));
   }
 
   /**
@@ -189,6 +194,11 @@ export class Assignments {
       record.via.clear();
     }
   }
+}
+
+/** Orders ids by their code units, as the list's `skipToken` compares them (not by locale). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function snapshot({ via: _via, ...record }: MutableExchanged): ExchangedIdentity {
