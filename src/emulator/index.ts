@@ -67,6 +67,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   if (store.damageReport !== undefined) process.stderr.write(`${store.damageReport}\n`);
   let minter: TokenMinter | undefined;
+  // Set once the server listens, before any request can reach an operation.
+  let endpoint = "";
   try {
     const accessKey = options.accessKey ?? (await generatedAccessKey(options.dataDir));
     minter = await createTokenMinter({
@@ -80,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tokens = new IssuedTokens();
     const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
-      context: { store, minter, now },
+      context: { store, minter, now, endpoint: () => endpoint },
       faults,
       repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
@@ -95,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
     const tls = await emulatorTls(options.tls, options.dataDir, host);
     const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept, tls);
-    const endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
+    endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
       connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,

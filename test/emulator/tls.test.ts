@@ -114,6 +114,28 @@ describe("tls: true", () => {
     expect(emulator.identities()).toStrictEqual([]);
   });
 
+  it("pages the Entra assignments with https nextLinks, which our client follows to all 101", async () => {
+    const emulator = await start({ tls: true });
+    const client = new CommunicationIdentityClient(emulator.connectionString, {
+      apiVersion: "2025-03-02-preview",
+      tlsOptions: { ca: emulator.certificate! },
+    });
+    const ids = Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const tenantId = "c70d068c-2f32-484d-9455-73070cd5aadd";
+    await client.updateEntraAssignments(Object.fromEntries(ids.map((id) => [id, { tenantId, principalType: "user", clientIds: [] }])));
+    const first = await signedSend(
+      { endpoint: emulator.endpoint, accessKey: emulator.accessKey, ca: emulator.certificate! },
+      { method: "GET", path: "/access/entra/assignments?api-version=2025-03-02-preview" },
+    );
+    expect(first.json.nextLink).toBe(`${emulator.endpoint}/access/entra/assignments?api-version=2025-03-02-preview&skipToken=${ids[99]}`);
+    const pages: number[] = [];
+    for await (const page of client.listEntraAssignments().byPage()) pages.push(page.length);
+    expect(pages).toStrictEqual([100, 1]);
+    const listed: string[] = [];
+    for await (const assignment of client.listEntraAssignments()) listed.push(assignment.objectId);
+    expect(listed).toStrictEqual(ids);
+  });
+
   it("keeps the loopback Host rule, CORS and the dashboard's own-origin rule over HTTPS", async () => {
     const emulator = await start({ tls: true, allowBearer: true });
     const ca = emulator.certificate!;

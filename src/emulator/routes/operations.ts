@@ -23,6 +23,8 @@ export interface OperationContext {
   minter: TokenMinter;
   /** The clock, milliseconds since the epoch. */
   now: () => number;
+  /** The emulator's own endpoint, `http(s)://<host>:<port>` (known once it listens): the scheme and address of the links it answers with. */
+  endpoint: () => string;
 }
 
 /** A request that reached an operation. */
