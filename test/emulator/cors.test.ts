@@ -40,9 +40,36 @@ describe("CORS", () => {
       "access-control-expose-headers": EXPOSED,
       vary: "Origin",
     });
-    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, DELETE, OPTIONS");
+    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, PUT, PATCH, DELETE, OPTIONS");
     expect(response.headers["access-control-allow-headers"]).toBe(
       "authorization, content-type, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-useragent, repeatability-request-id, repeatability-first-sent, traceparent",
+    );
+    expect(response.headers["access-control-max-age"]).toBe("86400");
+  });
+
+  it.each([
+    ["PUT", "/access/entra/assignments/b27b64b9-39d2-44a3-869d-67700b74e805"],
+    ["PATCH", "/access/entra/assignments"],
+    ["PUT", "/access/teamsExtension/tenants/c70d068c-2f32-484d-9455-73070cd5aadd/assignments/b27b64b9-39d2-44a3-869d-67700b74e805"],
+  ])("answers the preflight of a page's assignment %s (%s) with the method allowed", async (method, path) => {
+    const response = await send(emulator.endpoint, {
+      method: "OPTIONS",
+      path: `${path}?api-version=2025-03-02-preview`,
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": method,
+        "access-control-request-headers": "authorization,content-type,x-ms-date,x-ms-content-sha256,x-ms-client-request-id,x-ms-useragent",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(corsOf(response.headers)).toStrictEqual({
+      "access-control-allow-origin": "http://localhost:5173",
+      "access-control-expose-headers": EXPOSED,
+      vary: "Origin",
+    });
+    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    expect(response.headers["access-control-allow-headers"]).toBe(
+      "authorization, content-type, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-useragent, repeatability-request-id, repeatability-first-sent",
     );
     expect(response.headers["access-control-max-age"]).toBe("86400");
   });

@@ -33,7 +33,7 @@ export const CORS_EXPOSED_HEADERS = [
   "x-ms-client-request-id",
 ].join(", ");
 
-const ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS";
+const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The CORS headers of a response to a request from `origin` (its `Origin` header). */
