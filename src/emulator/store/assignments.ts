@@ -73,6 +73,8 @@ export class Assignments {
   readonly #entra = new Map<string, EntraAssignment>();
   readonly #exchanged = new Map<string, MutableExchanged>();
   readonly #commit: (...events: AssignmentEvent[]) => Promise<void>;
+  /** The exchange events applied after their assignment was gone, for {@link Assignments.tokenExchanged} to answer. */
+  readonly #arrivedRevoked = new WeakSet<AssignmentEvent>();
 
   /** @param commit - writes the events to the journal (all or none), then applies them here. */
   constructor(commit: (...events: AssignmentEvent[]) => Promise<void>) {
@@ -144,9 +146,17 @@ export class Assignments {
     return [...this.#exchanged.values()].map(snapshot);
   }
 
-  /** Records a token exchanged for `id` through the assignment `via`. @throws as {@link Assignments.setTeams}. */
-  tokenExchanged(id: string, via: string, at: number): Promise<void> {
-    return this.#commit({ op: "exchange", id, via, at });
+  /**
+   * Records a token exchanged for `id` through the assignment `via`.
+   *
+   * @returns whether the token stands: `false` when the assignment was deleted between the exchange's
+   * check and this record (the token minted meanwhile is revoked).
+   * @throws as {@link Assignments.setTeams}.
+   */
+  async tokenExchanged(id: string, via: string, at: number): Promise<boolean> {
+    const event: AssignmentEvent = { op: "exchange", id, via, at };
+    await this.#commit(event);
+    return !this.#arrivedRevoked.has(event);
   }
 
   /** Deletes every assignment in one journal write, and forgets the exchanged identities (a reset). */
@@ -177,11 +187,23 @@ export class Assignments {
       case "exchange": {
         const record = this.#exchanged.get(event.id) ?? { id: event.id, createdAt: event.at, lastTokenIssuedAt: event.at, via: new Set() };
         record.lastTokenIssuedAt = event.at;
-        record.via.add(event.via);
         this.#exchanged.set(event.id, record);
+        if (this.#assigned(event.via)) {
+          record.via.add(event.via);
+          return;
+        }
+        // The assignment was deleted while the token was minted (the exchange checked it before): the
+        // deletion revokes this token too, live and at replay alike.
+        record.revokedAt = Math.max(record.revokedAt ?? event.at, event.at);
+        this.#arrivedRevoked.add(event);
         return;
       }
     }
+  }
+
+  /** Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists. */
+  #assigned(key: string): boolean {
+    return key.startsWith("teams:") ? this.#teams.has(key) : this.#entra.has(key);
   }
 
   /** A deleted assignment revokes every token exchanged through it (the REST specification's pull request says so). */
