@@ -172,6 +172,12 @@ describe("Microsoft Entra ID assignments", () => {
   it.each([
     ["a key that is not a GUID", { nope: input }, "Provided objectId has invalid format.", "objectId"],
     [
+      "two keys naming one object in different cases",
+      { [OTHER.toUpperCase()]: input, [OTHER]: null },
+      `Duplicate objectId ${OTHER} - each object id may appear once, compared without regard to case.`,
+      OTHER,
+    ],
+    [
       "a value that is neither an assignment nor null",
       { [OTHER]: "user" },
       `Invalid value for ${OTHER} - it must be an assignment object, or null to remove it.`,
