@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { mintEntraTestToken, startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { answerOf as answer, errorAnswer as error, PREVIEW, send, signedCaller, SPEC_IDS, STABLE } from "./helpers.js";
 
 const { tenantId: TENANT, objectId: OBJECT, otherObjectId: OTHER, clientId: CLIENT } = SPEC_IDS;
@@ -303,6 +303,37 @@ describe("assignments and the rest of the emulator", () => {
           status: 200,
           json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [CLIENT] }] },
         });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a reset is kept across a restart: no assignment and no exchanged identity comes back", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "acs-assignments-reset-"));
+    const exchangedOf = async (target: Emulator) =>
+      (await send(target.endpoint, { method: "GET", path: `/_emulator/api/identities?search=${OBJECT}` })).json.identities;
+    try {
+      const first = await startEmulator({ dataDir });
+      await signedCaller(() => first)("PUT", entraPath(), { tenantId: TENANT, principalType: "user", clientIds: [CLIENT] });
+      const token = mintEntraTestToken({ tenantId: TENANT, objectId: OBJECT, clientId: CLIENT }).token;
+      const exchange = await send(first.endpoint, {
+        method: "POST",
+        path: `/access/entra/:exchangeAccessToken?api-version=${PREVIEW}`,
+        body: "{}",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+      expect(exchange.status).toBe(200);
+      expect(await exchangedOf(first)).toHaveLength(1);
+      expect((await send(first.endpoint, { method: "POST", path: "/_emulator/api/reset" })).status).toBe(204);
+      expect(await exchangedOf(first)).toStrictEqual([]);
+      await first.close();
+      const second = await startEmulator({ dataDir });
+      try {
+        expect(await exchangedOf(second)).toStrictEqual([]);
+        expect(answer(await signedCaller(() => second)("GET", LIST))).toStrictEqual({ status: 200, json: { value: [] } });
       } finally {
         await second.close();
       }

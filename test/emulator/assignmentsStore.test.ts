@@ -67,6 +67,26 @@ describe("assignments in the journal", () => {
     });
   });
 
+  it("a reset (clear) is one journal write, kept across a restart: no assignment and no exchanged identity comes back", async () => {
+    await withStore(async (store) => {
+      await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
+      await store.assignments.updateEntra([entra(USER)], 2);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 3);
+      await store.assignments.clear(4);
+      expect(store.assignments.listExchanged()).toStrictEqual([]);
+    });
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect(store.assignments.listTeams()).toStrictEqual([]);
+      expect(store.assignments.listEntra()).toStrictEqual([]);
+      expect(store.assignments.listExchanged()).toStrictEqual([]);
+      // With nothing left, a second reset writes nothing.
+      const before = await readFile(join(temp.path, JOURNAL_FILE), "utf8");
+      await store.assignments.clear(5);
+      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(before);
+    });
+  });
+
   it("a bulk update is one write: the journal holds its events on consecutive lines of one append", async () => {
     await withStore((store) => store.assignments.updateEntra([entra(USER), OTHER], 5));
     const lines = (await readFile(join(temp.path, JOURNAL_FILE), "utf8")).trim().split("\n").slice(1);

@@ -43,10 +43,19 @@ export type AssignmentEvent =
   | { op: "assignEntra"; assignment: EntraAssignment; at: number }
   | { op: "unassignEntra"; objectId: string; at: number }
   /** A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}). */
-  | { op: "exchange"; id: string; via: string; at: number };
+  | { op: "exchange"; id: string; via: string; at: number }
+  /** Every identity minted by exchange is forgotten (a reset). */
+  | { op: "forgetExchanged"; at: number };
 
 /** The `op` of every {@link AssignmentEvent}. */
-export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set(["assignTeams", "unassignTeams", "assignEntra", "unassignEntra", "exchange"]);
+export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
+  "assignTeams",
+  "unassignTeams",
+  "assignEntra",
+  "unassignEntra",
+  "exchange",
+  "forgetExchanged",
+]);
 
 /** The key a Teams assignment is known by, also in `exchange` events. */
 export function teamsKey(tenantId: string, objectId: string): string {
@@ -159,14 +168,17 @@ export class Assignments {
     return !this.#arrivedRevoked.has(event);
   }
 
-  /** Deletes every assignment in one journal write, and forgets the exchanged identities (a reset). */
+  /**
+   * Deletes every assignment and forgets the exchanged identities (a reset), in one journal write,
+   * so that a restart does not bring them back. @throws as {@link Assignments.setTeams}.
+   */
   async clear(at: number): Promise<void> {
     const events: AssignmentEvent[] = [
       ...[...this.#teams.values()].map(({ tenantId, objectId }) => ({ op: "unassignTeams" as const, tenantId, objectId, at })),
       ...[...this.#entra.keys()].map((key) => ({ op: "unassignEntra" as const, objectId: key.slice("entra:".length), at })),
+      ...(this.#exchanged.size > 0 ? [{ op: "forgetExchanged" as const, at }] : []),
     ];
     if (events.length > 0) await this.#commit(...events);
-    this.#exchanged.clear();
   }
 
   /** Applies one event in memory (live, after the journal holds it, or at replay). */
@@ -198,6 +210,9 @@ export class Assignments {
         this.#arrivedRevoked.add(event);
         return;
       }
+      case "forgetExchanged":
+        this.#exchanged.clear();
+        return;
     }
   }
 
@@ -248,6 +263,8 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
       return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
     case "unassignEntra":
       return areGuids(value.objectId) ? undefined : "without an object id";
+    case "forgetExchanged":
+      return undefined;
     case "exchange": {
       const id = typeof value.id === "string" ? value.id : "";
       const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];
