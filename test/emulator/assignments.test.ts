@@ -5,11 +5,12 @@
  * specification's example bodies, every validation answer, restarts over a data directory, and
  * the admin API's reset and operation names.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mintEntraTestToken, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
 import { answerOf as answer, errorAnswer as error, PREVIEW, send, signedCaller, SPEC_IDS, STABLE } from "./helpers.js";
 
 const { tenantId: TENANT, objectId: OBJECT, otherObjectId: OTHER, clientId: CLIENT } = SPEC_IDS;
@@ -302,6 +303,34 @@ describe("assignments and the rest of the emulator", () => {
         expect(answer(await at(second)("GET", LIST))).toStrictEqual({
           status: 200,
           json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [CLIENT] }] },
+        });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a bulk update torn by a crash inside its write is lost whole: none of its changes exists after the restart", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "acs-assignments-torn-"));
+    const ids = [1, 2, 3].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+    try {
+      const first = await startEmulator({ dataDir });
+      await signedCaller(() => first)("PUT", entraPath(OTHER), { tenantId: TENANT, principalType: "group", clientIds: [] });
+      const input = { tenantId: TENANT, principalType: "user", clientIds: [CLIENT] };
+      const patch = await signedCaller(() => first)("PATCH", LIST, Object.fromEntries(ids.map((id) => [id, input])), MERGE_PATCH);
+      expect(patch.status).toBe(200);
+      await first.close();
+      // A power cut while the PATCH's write was on its way: the disk got its bytes up to the second assignment.
+      const journal = join(dataDir, JOURNAL_FILE);
+      const text = await readFile(journal, "utf8");
+      await writeFile(journal, text.slice(0, text.indexOf(ids[1]!)));
+      const second = await startEmulator({ dataDir });
+      try {
+        expect(answer(await signedCaller(() => second)("GET", LIST))).toStrictEqual({
+          status: 200,
+          json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [] }] },
         });
       } finally {
         await second.close();

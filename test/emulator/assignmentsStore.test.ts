@@ -87,13 +87,50 @@ describe("assignments in the journal", () => {
     });
   });
 
-  it("a bulk update is one write: the journal holds its events on consecutive lines of one append", async () => {
+  it("a bulk update is one write of one line: a batch of its events", async () => {
     await withStore((store) => store.assignments.updateEntra([entra(USER), OTHER], 5));
     const lines = (await readFile(join(temp.path, JOURNAL_FILE), "utf8")).trim().split("\n").slice(1);
     expect(lines.map((text) => JSON.parse(text))).toStrictEqual([
-      { op: "assignEntra", assignment: entra(USER), at: 5 },
-      { op: "unassignEntra", objectId: OTHER, at: 5 },
+      {
+        op: "batch",
+        events: [
+          { op: "assignEntra", assignment: entra(USER), at: 5 },
+          { op: "unassignEntra", objectId: OTHER, at: 5 },
+        ],
+      },
     ]);
+  });
+
+  it("a batch is replayed whole or skipped whole: one damaged event of it, or a cut inside its line, loses all its events", async () => {
+    await withStore((store) => store.assignments.updateEntra([entra(USER)], 1));
+    const batch = (...events: object[]) => `${JSON.stringify({ op: "batch", events })}\n`;
+    const cut = batch({ op: "assignEntra", assignment: entra(OTHER), at: 5 }, { op: "unassignEntra", objectId: USER, at: 5 });
+    await appendFile(
+      join(temp.path, JOURNAL_FILE),
+      [
+        batch({ op: "assignEntra", assignment: entra(OTHER), at: 2 }, { op: "unassignEntra", objectId: "nope", at: 2 }),
+        batch(),
+        `${JSON.stringify({ op: "batch", events: [{ op: "unassignEntra", objectId: USER, at: 3 }, 7] })}\n`,
+        batch({ op: "batch", events: [{ op: "unassignEntra", objectId: USER, at: 4 }] }),
+        `${cut.slice(0, cut.indexOf("unassignEntra"))}\n`,
+        batch({ op: "assignTeams", assignment: { objectId: USER, tenantId: TENANT, principalType: "user" }, at: 6 }),
+      ].join(""),
+    );
+    await withStore(async (store) => {
+      expect(store.damageReport).toBe(
+        [
+          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+          "  line 3: batch event whose event 2 of 2 is damaged: unassignEntra event without an object id",
+          "  line 4: batch event without its events",
+          "  line 5: batch event whose event 2 of 2 is damaged: not an object",
+          "  line 6: batch event whose event 1 of 1 is damaged: event of unknown kind",
+          `  line 7: unreadable (${cut.indexOf("unassignEntra")} bytes; op "batch")`,
+          "Every other change was kept. The damaged lines stay in the file.",
+        ].join("\n"),
+      );
+      expect(store.assignments.listEntra()).toStrictEqual([entra(USER)]);
+      expect(store.assignments.listTeams()).toStrictEqual([{ objectId: USER, tenantId: TENANT, principalType: "user" }]);
+    });
   });
 
   it("damaged assignment lines are skipped and reported, like identity events", async () => {
