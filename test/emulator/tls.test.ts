@@ -4,7 +4,7 @@
  * data directory, the caller's own certificate, and everything else (auth, CORS, dashboard) as over HTTP.
  */
 import { execFile } from "node:child_process";
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { connect as tcpConnect } from "node:net";
 import { join } from "node:path";
@@ -235,6 +235,18 @@ describe("tls: true with a data directory", () => {
     expect(emulator.identity(trusted.id!)).toBeDefined();
     expect(decodeJwt(trusted.token!).payload.skypeid).toBe(trusted.id!.slice(2));
     expect(await run({})).toStrictEqual({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+  });
+});
+
+describe("createSelfSignedCertificate", () => {
+  it("writes IPv6 addresses with an embedded IPv4 part as their 16 bytes: checkIP finds each", () => {
+    const privateKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
+    const hosts = ["::ffff:127.0.0.1", "64:ff9b::192.0.2.33", "::1"];
+    const certificate = new X509Certificate(createSelfSignedCertificate({ hosts, privateKey, now: Date.now(), days: 1 }));
+    expect(certificate.subjectAltName).toBe(
+      "IP Address:0:0:0:0:0:FFFF:7F00:1, IP Address:64:FF9B:0:0:0:0:C000:221, IP Address:0:0:0:0:0:0:0:1",
+    );
+    expect(hosts.map((host) => certificate.checkIP(host))).toStrictEqual(hosts);
   });
 });
 
