@@ -146,6 +146,18 @@ describe("Microsoft Entra ID assignments", () => {
     expect(answer(await call("DELETE", entraPath()))).toStrictEqual(missing);
   });
 
+  it("takes a tenant assignment under its tenant's id only: another objectId is 400 ValidationError, in any case of the GUID", async () => {
+    const tenant = { ...input, principalType: "tenant" };
+    expect(answer(await call("PUT", entraPath(OBJECT), tenant))).toStrictEqual(
+      error(400, "ValidationError", `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${TENANT}.`, "objectId"),
+    );
+    expect(answer(await call("PUT", entraPath(TENANT.toUpperCase()), tenant))).toStrictEqual({
+      status: 201,
+      json: assignment(TENANT, "tenant"),
+    });
+    expect(answer(await call("GET", LIST))).toStrictEqual({ status: 200, json: { value: [assignment(TENANT, "tenant")] } });
+  });
+
   it("answers the bulk update example with its response, lists the result, and removes with null", async () => {
     const body = { [OBJECT]: input, "eaf4bdca-9343-492B-a5e2-9310fbe393b8": null, [OTHER]: input };
     expect(answer(await call("PATCH", LIST, body, MERGE_PATCH))).toStrictEqual({
@@ -172,6 +184,12 @@ describe("Microsoft Entra ID assignments", () => {
 
   it.each([
     ["a key that is not a GUID", { nope: input }, "Provided objectId has invalid format.", "objectId"],
+    [
+      "a tenant assignment under another object id than its tenant's",
+      { [OTHER]: { ...input, principalType: "tenant" } },
+      `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${TENANT}.`,
+      "objectId",
+    ],
     [
       "two keys naming one object in different cases",
       { [OTHER.toUpperCase()]: input, [OTHER]: null },

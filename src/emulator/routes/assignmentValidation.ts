@@ -36,14 +36,20 @@ export function readTeamsExtensionAssignment(body: Buffer, tenantId: string, obj
 
 /**
  * Checks an Entra assignment: the body of `PUT /access/entra/assignments/{objectId}`, or one value
- * of a bulk update. @throws {@link ServiceError} 400.
+ * of a bulk update. @throws {@link ServiceError} 400, also for a `tenant` assignment whose object
+ * id is not its tenant id.
  */
 export function readEntraAssignment(value: JsonObject, objectId: string): EntraAssignment {
   if (value.tenantId === undefined || value.tenantId === null) throw required("tenantId");
   const tenantId = readGuid(value.tenantId, "tenantId");
   const principalType = readPrincipalType(value, ENTRA_PRINCIPAL_TYPES);
   if (value.clientIds === undefined || value.clientIds === null) throw required("clientIds");
-  return { objectId, tenantId, principalType, clientIds: readClientIds(value.clientIds) };
+  const clientIds = readClientIds(value.clientIds);
+  // A tenant is assigned under its own id; under any other, no exchange could ever match it (ASSUMPTIONS.md).
+  if (principalType === "tenant" && objectId !== tenantId) {
+    throw badRequest("ValidationError", `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${tenantId}.`, "objectId");
+  }
+  return { objectId, tenantId, principalType, clientIds };
 }
 
 /**
