@@ -27,6 +27,15 @@ beforeAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** The report of a damaged journal in the test's directory, with these lines. */
+function damageReportOf(...lines: string[]): string {
+  return [
+    `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+    ...lines,
+    "Every other change was kept. The damaged lines stay in the file.",
+  ].join("\n");
+}
+
 async function withStore<T>(use: (store: IdentityStore) => Promise<T>): Promise<T> {
   const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
   try {
@@ -118,15 +127,13 @@ describe("assignments in the journal", () => {
     );
     await withStore(async (store) => {
       expect(store.damageReport).toBe(
-        [
-          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+        damageReportOf(
           "  line 3: batch event whose event 2 of 2 is damaged: unassignEntra event without an object id",
           "  line 4: batch event without its events",
           "  line 5: batch event whose event 2 of 2 is damaged: not an object",
           "  line 6: batch event whose event 1 of 1 is damaged: event of unknown kind",
           `  line 7: unreadable (${cut.indexOf("unassignEntra")} bytes; op "batch")`,
-          "Every other change was kept. The damaged lines stay in the file.",
-        ].join("\n"),
+        ),
       );
       expect(store.assignments.listEntra()).toStrictEqual([entra(USER)]);
       expect(store.assignments.listTeams()).toStrictEqual([{ objectId: USER, tenantId: TENANT, principalType: "user" }]);
@@ -148,8 +155,7 @@ describe("assignments in the journal", () => {
     await appendFile(join(temp.path, JOURNAL_FILE), lines.map((value) => `${JSON.stringify(value)}\n`).join(""));
     await withStore(async (store) => {
       expect(store.damageReport).toBe(
-        [
-          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+        damageReportOf(
           "  line 2: assignTeams event without a valid assignment",
           "  line 3: assignEntra event with client ids that are not GUIDs",
           "  line 4: assignEntra event with client ids that are not GUIDs",
@@ -157,8 +163,7 @@ describe("assignments in the journal", () => {
           "  line 6: unassignTeams event without a tenant id and object id",
           `  line 7: exchange event of an identity not of this resource (${`8:acs:99999999-2222-3333-4444-555555555555_${TENANT}_${USER}`.slice(0, 100)})`,
           `  line 8: exchange event of ${EXCHANGED} without the assignment it went through`,
-          "Every other change was kept. The damaged lines stay in the file.",
-        ].join("\n"),
+        ),
       );
       expect(store.assignments.listEntra()).toStrictEqual([entra(OTHER)]);
     });
