@@ -204,6 +204,14 @@ describe("argument checks: refused before anything is sent", () => {
       v400("RangeError", `The key "alice" of changes ${GUID_MESSAGE}`),
     ],
     [
+      "update: two keys naming one objectId in different cases",
+      () => update({ [OBJECT_ID.toUpperCase()]: GOOD, [OBJECT_ID]: null }),
+      v400(
+        "RangeError",
+        `The keys ${JSON.stringify(OBJECT_ID.toUpperCase())} and ${key} of changes name the same objectId (GUIDs compare without regard to case): give each objectId once.`,
+      ),
+    ],
+    [
       "update: a value neither an assignment nor null",
       () => update({ [OBJECT_ID]: "remove" }),
       v400("TypeError", `changes[${key}] must be an object: ${SHAPE}.`),

@@ -76,7 +76,8 @@ export function entraBody(assignment: unknown, name = "assignment"): object {
 /**
  * The body of a bulk Entra update: objectId to assignment, or to `null` to remove one.
  *
- * @throws TypeError when `changes` is not an object; RangeError when it is empty or a key is not a GUID; and as {@link entraBody} for each assignment.
+ * @throws TypeError when `changes` is not an object; RangeError when it is empty, a key is not a
+ * GUID or two keys differ only in case; and as {@link entraBody} for each assignment.
  */
 export function entraChanges(changes: unknown): Record<string, object | null> {
   const entries = Object.entries(
@@ -84,9 +85,17 @@ export function entraChanges(changes: unknown): Record<string, object | null> {
   );
   if (entries.length === 0) refuse(false, "changes must name at least one objectId.");
   const body: Record<string, object | null> = {};
+  const keyOf = new Map<string, string>();
   for (const [key, value] of entries) {
-    body[guid(`The key ${JSON.stringify(key)} of changes`, key)] =
-      value === null ? null : entraBody(value, `changes[${JSON.stringify(key)}]`);
+    const earlier = keyOf.get(guid(`The key ${JSON.stringify(key)} of changes`, key).toLowerCase());
+    if (earlier !== undefined) {
+      refuse(
+        false,
+        `The keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)} of changes name the same objectId (GUIDs compare without regard to case): give each objectId once.`,
+      );
+    }
+    keyOf.set(key.toLowerCase(), key);
+    body[key] = value === null ? null : entraBody(value, `changes[${JSON.stringify(key)}]`);
   }
   return body;
 }

@@ -36,6 +36,26 @@ const TARGETS: Readonly<Record<EntraScopeFamily, EntraExchangeTarget>> = {
   entra: { family: "entra", path: "/access/entra/:exchangeAccessToken", apiVersion: "2025-03-02-preview" },
 };
 
+/**
+ * The table's own target for a target given by a caller: refused unless it is one of the table's,
+ * since its path is joined to the endpoint and the user's Entra token travels there.
+ *
+ * @throws TypeError when `target` is not an object; RangeError when its family is unknown or its
+ * path or api-version differ from the family's.
+ */
+export function knownExchangeTarget(target: EntraExchangeTarget): EntraExchangeTarget {
+  if (typeof target !== "object" || target === null)
+    throw new TypeError("The exchange target must be an object of exchangeTargetFor(scopes).");
+  const known = Object.hasOwn(TARGETS, target.family) ? TARGETS[target.family] : undefined;
+  if (!known || target.path !== known.path || target.apiVersion !== known.apiVersion) {
+    throw new RangeError(
+      `Not an exchange target: ${JSON.stringify({ family: target.family, path: target.path, apiVersion: target.apiVersion })}. ` +
+        `Give the one exchangeTargetFor(scopes) returns, or the scopes themselves.`,
+    );
+  }
+  return known;
+}
+
 /** The family of one scope, or `undefined` when it belongs to neither. */
 export function scopeFamilyOf(scope: string): EntraScopeFamily | undefined {
   if (TEAMS_EXTENSION_SCOPE_PREFIXES.some((prefix) => scope.startsWith(prefix))) return "teamsExtension";

@@ -22,7 +22,7 @@ import { randomUuid } from "../client/randomUuid.js";
 import { parseTimestamp } from "../client/responses.js";
 import { createPipeline, SDK_USER_AGENT, type Pipeline } from "../transport/pipeline.js";
 import { identityRetryPolicy } from "../transport/retryPolicy.js";
-import { exchangeTargetFor, type EntraExchangeTarget } from "./entraScopes.js";
+import { exchangeTargetFor, knownExchangeTarget, type EntraExchangeTarget } from "./entraScopes.js";
 
 /** Options of {@link exchangeEntraToken}. */
 export interface ExchangeEntraTokenOptions {
@@ -48,14 +48,20 @@ export interface EntraTokenExchangeResult {
  * credential's constructor share.
  *
  * @throws TypeError for an endpoint that is not an http(s) origin, or plain http to a host that is
- * not loopback; TypeError or RangeError for scopes that name no single family.
+ * not loopback; TypeError or RangeError for scopes that name no single family, or a target that is
+ * not one of `entraScopes.ts`'s table.
  * @internal
  */
 export function exchangeUrlFor(resourceEndpoint: unknown, scopesOrTarget: readonly string[] | EntraExchangeTarget): string {
   const endpoint = parseEndpoint(resourceEndpoint, "resourceEndpoint");
   assertTokenMayTravel(endpoint.href);
-  const target = isTarget(scopesOrTarget) ? scopesOrTarget : exchangeTargetFor(scopesOrTarget);
-  return `${endpoint.origin}${target.path}?api-version=${target.apiVersion}`;
+  const target = isTarget(scopesOrTarget) ? knownExchangeTarget(scopesOrTarget) : exchangeTargetFor(scopesOrTarget);
+  const url = new URL(target.path, endpoint.origin);
+  url.searchParams.set("api-version", target.apiVersion);
+  // The table's paths are absolute; checked again here because the user's Entra token goes to this URL.
+  if (url.origin !== endpoint.origin) throw new RangeError(`The exchange would leave ${endpoint.origin} for ${url.origin}; refused.`);
+  assertTokenMayTravel(url.href);
+  return url.href;
 }
 
 function isTarget(value: unknown): value is EntraExchangeTarget {
@@ -75,11 +81,13 @@ function isTarget(value: unknown): value is EntraExchangeTarget {
  *   (plain http only to a loopback host, such as the emulator).
  * @param entraToken - the user's Microsoft Entra access token, issued for `scopes`.
  * @param scopes - the scopes the Entra token was issued for, all of one family; they choose the
- *   exchange. Or the exchange target of `entraScopes.ts` (for the CLI).
+ *   exchange. Or the exchange target `exchangeTargetFor(scopes)` returns (for the CLI); any other
+ *   target is refused, since its path decides where the Entra token goes.
  * @param options - an `abortSignal`.
  * @returns the token, its expiry in milliseconds since the epoch, and the user's Communication Services id.
  * @throws TypeError or RangeError, before any request, for a malformed endpoint, plain http beyond
- *   loopback, an empty token, or scopes that are empty, unknown or of both families;
+ *   loopback, an empty token, scopes that are empty, unknown or of both families, or a target
+ *   whose family, path or api-version is not the table's;
  *   `RestError` for any answer but 200 (its `statusCode`, the service's `code` and message) and
  *   for a 200 without a token, a readable `expiresOn` or the identity's id (`code` `PARSE_ERROR`);
  *   `AbortError` when aborted.

@@ -67,6 +67,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   if (store.damageReport !== undefined) process.stderr.write(`${store.damageReport}\n`);
   let minter: TokenMinter | undefined;
+  // Set once the server listens, before any request can reach an operation.
+  let endpoint = "";
   try {
     const accessKey = options.accessKey ?? (await generatedAccessKey(options.dataDir));
     minter = await createTokenMinter({
@@ -81,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const tls = await emulatorTls(options.tls, options.dataDir, host);
     const pipeline = createPipeline({
       authenticator: createAuthenticator({ accessKey, allowBearer: options.allowBearer ?? false, now }),
-      context: { store, minter, now, scheme: tls ? "https" : "http" },
+      context: { store, minter, now, endpoint: () => endpoint },
       faults,
       repeatability,
       repeatabilityLimits: DEFAULT_REPEATABILITY_LIMITS,
@@ -95,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : createDashboard({ log, tokens, store, faults, repeatability, limiter, now }, DASHBOARD_ASSETS);
     const handle = dashboard ? loggedPipeline(pipeline, log, now, (outcome) => tokens.observe(outcome)) : pipeline;
     const server = await listen(handle, options.port ?? 0, host, cors, dashboard?.intercept, tls);
-    const endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
+    endpoint = `${tls ? "https" : "http"}://${isIP(host) === 6 ? `[${host}]` : host}:${server.port}`;
     return {
       endpoint,
       connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,

@@ -150,7 +150,7 @@ describe("Microsoft's AzureCommunicationTokenCredential with Entra options, agai
     expectToken(outcomes["teams"]!, TEAMS_ID, ["voip"]);
   });
 
-  it("exchanges with an endpoint that ends in a slash, which it joins into //access/... (ASSUMPTIONS.md 35)", () => {
+  it("exchanges with an endpoint that ends in a slash, which it joins into //access/... (ASSUMPTIONS.md 36)", () => {
     expectToken(outcomes["entra trailing slash"]!, ENTRA_ID, ["chat", "chat.join", "chat.join.limited", "voip", "voip.join"]);
     expectToken(outcomes["teams trailing slash"]!, TEAMS_ID, ["voip"]);
   });

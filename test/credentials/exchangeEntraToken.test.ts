@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exchangeEntraToken } from "../../src/credentials/exchangeEntraToken.js";
-import { exchangeTargetFor } from "../../src/credentials/entraScopes.js";
+import { exchangeTargetFor, type EntraExchangeTarget } from "../../src/credentials/entraScopes.js";
 import { ENTRA_USER_ID, exchanged, TEAMS_EXTENSION_USER_ID } from "../helpers/exchangeReplies.js";
 import { startExchangeServer, type ExchangeServer } from "../helpers/exchangeServer.js";
 import { UUID_V4 } from "../helpers/uuid.js";
@@ -63,6 +63,29 @@ describe("exchangeEntraToken", () => {
     server.script(exchanged("token", SPEC_EXPIRES_ON, TEAMS_EXTENSION_USER_ID));
     await exchangeEntraToken(`${server.origin}/`, ENTRA_TOKEN, exchangeTargetFor([TEAMS]));
     expect(server.received.map((request) => request.url)).toStrictEqual([TEAMS_PATH]);
+  });
+
+  it("refuses a target that is not the table's before any request, so its path cannot send the token to another host", async () => {
+    const port = new URL(server.origin).port;
+    const refused = (target: object) =>
+      new RangeError(
+        `Not an exchange target: ${JSON.stringify(target)}. Give the one exchangeTargetFor(scopes) returns, or the scopes themselves.`,
+      );
+    const cases: [string, { family: string; path: string; apiVersion: string }][] = [
+      // Joined as text, these named another host (the listening server itself, or the attacker's) as the URL's host or port.
+      ["http://127.0.0.1:1", { family: "entra", path: `@127.0.0.1:${port}/steal`, apiVersion: "2025-03-02-preview" }],
+      ["http://127.0.0.1", { family: "entra", path: `:${port}/steal`, apiVersion: "2025-03-02-preview" }],
+      ["http://127.0.0.1:1", { family: "entra", path: "@attacker.example/steal", apiVersion: "x" }],
+      ["https://my-resource.communication.azure.com", { family: "entra", path: ".evil.example/", apiVersion: "x" }],
+      [server.origin, { family: "teamsExtension", path: "/access/entra/:exchangeAccessToken", apiVersion: "2025-06-30" }],
+      [server.origin, { family: "entra", path: "/access/entra/:exchangeAccessToken", apiVersion: "2025-06-30" }],
+      [server.origin, { family: "toString", path: "/access/entra/:exchangeAccessToken", apiVersion: "2025-03-02-preview" }],
+    ];
+    for (const [endpoint, target] of cases) {
+      server.script(exchanged("token", SPEC_EXPIRES_ON));
+      await expect(exchangeEntraToken(endpoint, ENTRA_TOKEN, target as EntraExchangeTarget)).rejects.toStrictEqual(refused(target));
+    }
+    expect(server.received).toStrictEqual([]);
   });
 
   it.each([

@@ -5,11 +5,12 @@
  * specification's example bodies, every validation answer, restarts over a data directory, and
  * the admin API's reset and operation names.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { mintEntraTestToken, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
+import { tempDirEachTest } from "../helpers/tempDir.js";
 import { answerOf as answer, errorAnswer as error, PREVIEW, send, signedCaller, SPEC_IDS, STABLE } from "./helpers.js";
 
 const { tenantId: TENANT, objectId: OBJECT, otherObjectId: OTHER, clientId: CLIENT } = SPEC_IDS;
@@ -145,6 +146,18 @@ describe("Microsoft Entra ID assignments", () => {
     expect(answer(await call("DELETE", entraPath()))).toStrictEqual(missing);
   });
 
+  it("takes a tenant assignment under its tenant's id only: another objectId is 400 ValidationError, in any case of the GUID", async () => {
+    const tenant = { ...input, principalType: "tenant" };
+    expect(answer(await call("PUT", entraPath(OBJECT), tenant))).toStrictEqual(
+      error(400, "ValidationError", `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${TENANT}.`, "objectId"),
+    );
+    expect(answer(await call("PUT", entraPath(TENANT.toUpperCase()), tenant))).toStrictEqual({
+      status: 201,
+      json: assignment(TENANT, "tenant"),
+    });
+    expect(answer(await call("GET", LIST))).toStrictEqual({ status: 200, json: { value: [assignment(TENANT, "tenant")] } });
+  });
+
   it("answers the bulk update example with its response, lists the result, and removes with null", async () => {
     const body = { [OBJECT]: input, "eaf4bdca-9343-492B-a5e2-9310fbe393b8": null, [OTHER]: input };
     expect(answer(await call("PATCH", LIST, body, MERGE_PATCH))).toStrictEqual({
@@ -171,6 +184,18 @@ describe("Microsoft Entra ID assignments", () => {
 
   it.each([
     ["a key that is not a GUID", { nope: input }, "Provided objectId has invalid format.", "objectId"],
+    [
+      "a tenant assignment under another object id than its tenant's",
+      { [OTHER]: { ...input, principalType: "tenant" } },
+      `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${TENANT}.`,
+      "objectId",
+    ],
+    [
+      "two keys naming one object in different cases",
+      { [OTHER.toUpperCase()]: input, [OTHER]: null },
+      `Duplicate objectId ${OTHER} - each object id may appear once, compared without regard to case.`,
+      OTHER,
+    ],
     [
       "a value that is neither an assignment nor null",
       { [OTHER]: "user" },
@@ -270,38 +295,87 @@ describe("Microsoft Entra ID assignments", () => {
 });
 
 describe("assignments and the rest of the emulator", () => {
+  const temp = tempDirEachTest("acs-assignments-http-");
+
   it("survive a restart over the same data directory", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "acs-assignments-http-"));
+    const dataDir = temp.path;
+    const first = await startEmulator({ dataDir });
+    const at = (target: Emulator) => signedCaller(() => target);
+    await at(first)("PUT", teamsPath(STABLE), { principalType: "user", clientIds: [CLIENT] });
+    await at(first)(
+      "PATCH",
+      LIST,
+      {
+        [OBJECT]: { tenantId: TENANT, principalType: "user", clientIds: [] },
+        [OTHER]: { tenantId: TENANT, principalType: "group", clientIds: [CLIENT] },
+      },
+      MERGE_PATCH,
+    );
+    await at(first)("DELETE", entraPath(OBJECT));
+    await first.close();
+    const second = await startEmulator({ dataDir });
     try {
-      const first = await startEmulator({ dataDir });
-      const at = (target: Emulator) => signedCaller(() => target);
-      await at(first)("PUT", teamsPath(STABLE), { principalType: "user", clientIds: [CLIENT] });
-      await at(first)(
-        "PATCH",
-        LIST,
-        {
-          [OBJECT]: { tenantId: TENANT, principalType: "user", clientIds: [] },
-          [OTHER]: { tenantId: TENANT, principalType: "group", clientIds: [CLIENT] },
-        },
-        MERGE_PATCH,
-      );
-      await at(first)("DELETE", entraPath(OBJECT));
-      await first.close();
-      const second = await startEmulator({ dataDir });
-      try {
-        expect(answer(await at(second)("GET", teamsPath(STABLE)))).toStrictEqual({
-          status: 200,
-          json: { objectId: OBJECT, tenantId: TENANT, principalType: "user", clientIds: [CLIENT] },
-        });
-        expect(answer(await at(second)("GET", LIST))).toStrictEqual({
-          status: 200,
-          json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [CLIENT] }] },
-        });
-      } finally {
-        await second.close();
-      }
+      expect(answer(await at(second)("GET", teamsPath(STABLE)))).toStrictEqual({
+        status: 200,
+        json: { objectId: OBJECT, tenantId: TENANT, principalType: "user", clientIds: [CLIENT] },
+      });
+      expect(answer(await at(second)("GET", LIST))).toStrictEqual({
+        status: 200,
+        json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [CLIENT] }] },
+      });
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await second.close();
+    }
+  });
+
+  it("a bulk update torn by a crash inside its write is lost whole: none of its changes exists after the restart", async () => {
+    const dataDir = temp.path;
+    const ids = [1, 2, 3].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+    const first = await startEmulator({ dataDir });
+    await signedCaller(() => first)("PUT", entraPath(OTHER), { tenantId: TENANT, principalType: "group", clientIds: [] });
+    const input = { tenantId: TENANT, principalType: "user", clientIds: [CLIENT] };
+    const patch = await signedCaller(() => first)("PATCH", LIST, Object.fromEntries(ids.map((id) => [id, input])), MERGE_PATCH);
+    expect(patch.status).toBe(200);
+    await first.close();
+    // A power cut while the PATCH's write was on its way: the disk got its bytes up to the second assignment.
+    const journal = join(dataDir, JOURNAL_FILE);
+    const text = await readFile(journal, "utf8");
+    await writeFile(journal, text.slice(0, text.indexOf(ids[1]!)));
+    const second = await startEmulator({ dataDir });
+    try {
+      expect(answer(await signedCaller(() => second)("GET", LIST))).toStrictEqual({
+        status: 200,
+        json: { value: [{ objectId: OTHER, tenantId: TENANT, principalType: "group", clientIds: [] }] },
+      });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("a reset is kept across a restart: no assignment and no exchanged identity comes back", async () => {
+    const dataDir = temp.path;
+    const exchangedOf = async (target: Emulator) =>
+      (await send(target.endpoint, { method: "GET", path: `/_emulator/api/identities?search=${OBJECT}` })).json.identities;
+    const first = await startEmulator({ dataDir });
+    await signedCaller(() => first)("PUT", entraPath(), { tenantId: TENANT, principalType: "user", clientIds: [CLIENT] });
+    const token = mintEntraTestToken({ tenantId: TENANT, objectId: OBJECT, clientId: CLIENT }).token;
+    const exchange = await send(first.endpoint, {
+      method: "POST",
+      path: `/access/entra/:exchangeAccessToken?api-version=${PREVIEW}`,
+      body: "{}",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
+    expect(exchange.status).toBe(200);
+    expect(await exchangedOf(first)).toHaveLength(1);
+    expect((await send(first.endpoint, { method: "POST", path: "/_emulator/api/reset" })).status).toBe(204);
+    expect(await exchangedOf(first)).toStrictEqual([]);
+    await first.close();
+    const second = await startEmulator({ dataDir });
+    try {
+      expect(await exchangedOf(second)).toStrictEqual([]);
+      expect(answer(await signedCaller(() => second)("GET", LIST))).toStrictEqual({ status: 200, json: { value: [] } });
+    } finally {
+      await second.close();
     }
   });
 

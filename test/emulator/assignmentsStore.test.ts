@@ -27,6 +27,15 @@ beforeAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** The report of a damaged journal in the test's directory, with these lines. */
+function damageReportOf(...lines: string[]): string {
+  return [
+    `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+    ...lines,
+    "Every other change was kept. The damaged lines stay in the file.",
+  ].join("\n");
+}
+
 async function withStore<T>(use: (store: IdentityStore) => Promise<T>): Promise<T> {
   const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
   try {
@@ -67,13 +76,68 @@ describe("assignments in the journal", () => {
     });
   });
 
-  it("a bulk update is one write: the journal holds its events on consecutive lines of one append", async () => {
+  it("a reset (clear) is one journal write, kept across a restart: no assignment and no exchanged identity comes back", async () => {
+    await withStore(async (store) => {
+      await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
+      await store.assignments.updateEntra([entra(USER)], 2);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 3);
+      await store.assignments.clear(4);
+      expect(store.assignments.listExchanged()).toStrictEqual([]);
+    });
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect(store.assignments.listTeams()).toStrictEqual([]);
+      expect(store.assignments.listEntra()).toStrictEqual([]);
+      expect(store.assignments.listExchanged()).toStrictEqual([]);
+      // With nothing left, a second reset writes nothing.
+      const before = await readFile(join(temp.path, JOURNAL_FILE), "utf8");
+      await store.assignments.clear(5);
+      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(before);
+    });
+  });
+
+  it("a bulk update is one write of one line: a batch of its events", async () => {
     await withStore((store) => store.assignments.updateEntra([entra(USER), OTHER], 5));
     const lines = (await readFile(join(temp.path, JOURNAL_FILE), "utf8")).trim().split("\n").slice(1);
     expect(lines.map((text) => JSON.parse(text))).toStrictEqual([
-      { op: "assignEntra", assignment: entra(USER), at: 5 },
-      { op: "unassignEntra", objectId: OTHER, at: 5 },
+      {
+        op: "batch",
+        events: [
+          { op: "assignEntra", assignment: entra(USER), at: 5 },
+          { op: "unassignEntra", objectId: OTHER, at: 5 },
+        ],
+      },
     ]);
+  });
+
+  it("a batch is replayed whole or skipped whole: one damaged event of it, or a cut inside its line, loses all its events", async () => {
+    await withStore((store) => store.assignments.updateEntra([entra(USER)], 1));
+    const batch = (...events: object[]) => `${JSON.stringify({ op: "batch", events })}\n`;
+    const cut = batch({ op: "assignEntra", assignment: entra(OTHER), at: 5 }, { op: "unassignEntra", objectId: USER, at: 5 });
+    await appendFile(
+      join(temp.path, JOURNAL_FILE),
+      [
+        batch({ op: "assignEntra", assignment: entra(OTHER), at: 2 }, { op: "unassignEntra", objectId: "nope", at: 2 }),
+        batch(),
+        `${JSON.stringify({ op: "batch", events: [{ op: "unassignEntra", objectId: USER, at: 3 }, 7] })}\n`,
+        batch({ op: "batch", events: [{ op: "unassignEntra", objectId: USER, at: 4 }] }),
+        `${cut.slice(0, cut.indexOf("unassignEntra"))}\n`,
+        batch({ op: "assignTeams", assignment: { objectId: USER, tenantId: TENANT, principalType: "user" }, at: 6 }),
+      ].join(""),
+    );
+    await withStore(async (store) => {
+      expect(store.damageReport).toBe(
+        damageReportOf(
+          "  line 3: batch event whose event 2 of 2 is damaged: unassignEntra event without an object id",
+          "  line 4: batch event without its events",
+          "  line 5: batch event whose event 2 of 2 is damaged: not an object",
+          "  line 6: batch event whose event 1 of 1 is damaged: event of unknown kind",
+          `  line 7: unreadable (${cut.indexOf("unassignEntra")} bytes; op "batch")`,
+        ),
+      );
+      expect(store.assignments.listEntra()).toStrictEqual([entra(USER)]);
+      expect(store.assignments.listTeams()).toStrictEqual([{ objectId: USER, tenantId: TENANT, principalType: "user" }]);
+    });
   });
 
   it("damaged assignment lines are skipped and reported, like identity events", async () => {
@@ -91,8 +155,7 @@ describe("assignments in the journal", () => {
     await appendFile(join(temp.path, JOURNAL_FILE), lines.map((value) => `${JSON.stringify(value)}\n`).join(""));
     await withStore(async (store) => {
       expect(store.damageReport).toBe(
-        [
-          `The emulator journal ${join(temp.path, JOURNAL_FILE)} is damaged; started without what these lines held:`,
+        damageReportOf(
           "  line 2: assignTeams event without a valid assignment",
           "  line 3: assignEntra event with client ids that are not GUIDs",
           "  line 4: assignEntra event with client ids that are not GUIDs",
@@ -100,8 +163,7 @@ describe("assignments in the journal", () => {
           "  line 6: unassignTeams event without a tenant id and object id",
           `  line 7: exchange event of an identity not of this resource (${`8:acs:99999999-2222-3333-4444-555555555555_${TENANT}_${USER}`.slice(0, 100)})`,
           `  line 8: exchange event of ${EXCHANGED} without the assignment it went through`,
-          "Every other change was kept. The damaged lines stay in the file.",
-        ].join("\n"),
+        ),
       );
       expect(store.assignments.listEntra()).toStrictEqual([entra(OTHER)]);
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { API, send, signedSend } from "./helpers.js";
+import { API, send, signedSend, type RawResponse } from "./helpers.js";
 
 const EXPOSED =
   "ms-cv, date, retry-after, retry-after-ms, x-ms-retry-after-ms, api-supported-versions, repeatability-result, x-ms-client-request-id";
@@ -25,6 +25,21 @@ const preflight = (endpoint: string, origin: string) =>
     },
   });
 
+/** A preflight's 204 for http://localhost:5173: every method, the signing headers (and `extraHeaders` asked for), a day's cache. */
+function expectPreflightAnswer(response: RawResponse, extraHeaders = ""): void {
+  expect(response.status).toBe(204);
+  expect(corsOf(response.headers)).toStrictEqual({
+    "access-control-allow-origin": "http://localhost:5173",
+    "access-control-expose-headers": EXPOSED,
+    vary: "Origin",
+  });
+  expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  expect(response.headers["access-control-allow-headers"]).toBe(
+    `authorization, content-type, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-useragent, repeatability-request-id, repeatability-first-sent${extraHeaders}`,
+  );
+  expect(response.headers["access-control-max-age"]).toBe("86400");
+}
+
 describe("CORS", () => {
   let emulator: Emulator;
   beforeAll(async () => {
@@ -34,17 +49,24 @@ describe("CORS", () => {
 
   it("answers a preflight from a loopback page with 204, its origin, the methods and the signing headers", async () => {
     const response = await preflight(emulator.endpoint, "http://localhost:5173");
-    expect(response.status).toBe(204);
-    expect(corsOf(response.headers)).toStrictEqual({
-      "access-control-allow-origin": "http://localhost:5173",
-      "access-control-expose-headers": EXPOSED,
-      vary: "Origin",
+    expectPreflightAnswer(response, ", traceparent");
+  });
+
+  it.each([
+    ["PUT", "/access/entra/assignments/b27b64b9-39d2-44a3-869d-67700b74e805"],
+    ["PATCH", "/access/entra/assignments"],
+    ["PUT", "/access/teamsExtension/tenants/c70d068c-2f32-484d-9455-73070cd5aadd/assignments/b27b64b9-39d2-44a3-869d-67700b74e805"],
+  ])("answers the preflight of a page's assignment %s (%s) with the method allowed", async (method, path) => {
+    const response = await send(emulator.endpoint, {
+      method: "OPTIONS",
+      path: `${path}?api-version=2025-03-02-preview`,
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": method,
+        "access-control-request-headers": "authorization,content-type,x-ms-date,x-ms-content-sha256,x-ms-client-request-id,x-ms-useragent",
+      },
     });
-    expect(response.headers["access-control-allow-methods"]).toBe("GET, POST, PUT, PATCH, DELETE, OPTIONS");
-    expect(response.headers["access-control-allow-headers"]).toBe(
-      "authorization, content-type, x-ms-date, x-ms-content-sha256, x-ms-client-request-id, x-ms-useragent, repeatability-request-id, repeatability-first-sent, traceparent",
-    );
-    expect(response.headers["access-control-max-age"]).toBe("86400");
+    expectPreflightAnswer(response);
   });
 
   it("allows every loopback origin by default: localhost, 127.x.x.x and [::1], http and https, any port", async () => {

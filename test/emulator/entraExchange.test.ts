@@ -341,7 +341,7 @@ describe("exchange rate limits", () => {
   });
 });
 
-describe("an endpoint with a trailing slash (ASSUMPTIONS.md 35)", () => {
+describe("an endpoint with a trailing slash (ASSUMPTIONS.md 36)", () => {
   it("takes //access/{family}/:exchangeAccessToken as the exchange, and no other // path", async () => {
     // Absolute: a path starting with // alone would be read as a host.
     const slashed = (path: string) => `${emulator.endpoint}/${path}`;

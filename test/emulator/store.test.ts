@@ -121,7 +121,7 @@ describe("a store with a journal", () => {
     }
   });
 
-  it("writes a create that issues a token and its issue time in one write", async () => {
+  it("writes a create that issues a token and its issue time in one write, on one line", async () => {
     const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     const created = await store.create(undefined, 5, undefined, true);
     expect(store.get(created.id)).toStrictEqual({ id: created.id, createdAt: 5, lastTokenIssuedAt: 5 });
@@ -132,8 +132,13 @@ describe("a store with a journal", () => {
       .map((line) => JSON.parse(line));
     expect(lines).toStrictEqual([
       { op: "resource", resourceId: RESOURCE },
-      { op: "create", id: created.id, at: 5 },
-      { op: "issue", id: created.id, at: 5 },
+      {
+        op: "batch",
+        events: [
+          { op: "create", id: created.id, at: 5 },
+          { op: "issue", id: created.id, at: 5 },
+        ],
+      },
     ]);
     // The reply shows the identity before this request's token; the store holds the token's time.
     expect(created).toStrictEqual({ id: created.id, createdAt: 5 });

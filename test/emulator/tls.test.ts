@@ -4,7 +4,7 @@
  * data directory, the caller's own certificate, and everything else (auth, CORS, dashboard) as over HTTP.
  */
 import { execFile } from "node:child_process";
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { connect as tcpConnect } from "node:net";
 import { join } from "node:path";
@@ -114,6 +114,28 @@ describe("tls: true", () => {
     expect(emulator.identities()).toStrictEqual([]);
   });
 
+  it("pages the Entra assignments with https nextLinks, which our client follows to all 101", async () => {
+    const emulator = await start({ tls: true });
+    const client = new CommunicationIdentityClient(emulator.connectionString, {
+      apiVersion: "2025-03-02-preview",
+      tlsOptions: { ca: emulator.certificate! },
+    });
+    const ids = Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const tenantId = "c70d068c-2f32-484d-9455-73070cd5aadd";
+    await client.updateEntraAssignments(Object.fromEntries(ids.map((id) => [id, { tenantId, principalType: "user", clientIds: [] }])));
+    const first = await signedSend(
+      { endpoint: emulator.endpoint, accessKey: emulator.accessKey, ca: emulator.certificate! },
+      { method: "GET", path: "/access/entra/assignments?api-version=2025-03-02-preview" },
+    );
+    expect(first.json.nextLink).toBe(`${emulator.endpoint}/access/entra/assignments?api-version=2025-03-02-preview&skipToken=${ids[99]}`);
+    const pages: number[] = [];
+    for await (const page of client.listEntraAssignments().byPage()) pages.push(page.length);
+    expect(pages).toStrictEqual([100, 1]);
+    const listed: string[] = [];
+    for await (const assignment of client.listEntraAssignments()) listed.push(assignment.objectId);
+    expect(listed).toStrictEqual(ids);
+  });
+
   it("keeps the loopback Host rule, CORS and the dashboard's own-origin rule over HTTPS", async () => {
     const emulator = await start({ tls: true, allowBearer: true });
     const ca = emulator.certificate!;
@@ -213,6 +235,18 @@ describe("tls: true with a data directory", () => {
     expect(emulator.identity(trusted.id!)).toBeDefined();
     expect(decodeJwt(trusted.token!).payload.skypeid).toBe(trusted.id!.slice(2));
     expect(await run({})).toStrictEqual({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+  });
+});
+
+describe("createSelfSignedCertificate", () => {
+  it("writes IPv6 addresses with an embedded IPv4 part as their 16 bytes: checkIP finds each", () => {
+    const privateKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
+    const hosts = ["::ffff:127.0.0.1", "64:ff9b::192.0.2.33", "::1"];
+    const certificate = new X509Certificate(createSelfSignedCertificate({ hosts, privateKey, now: Date.now(), days: 1 }));
+    expect(certificate.subjectAltName).toBe(
+      "IP Address:0:0:0:0:0:FFFF:7F00:1, IP Address:64:FF9B:0:0:0:0:C000:221, IP Address:0:0:0:0:0:0:0:1",
+    );
+    expect(hosts.map((host) => certificate.checkIP(host))).toStrictEqual(hosts);
   });
 });
 

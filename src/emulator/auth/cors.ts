@@ -33,7 +33,6 @@ export const CORS_EXPOSED_HEADERS = [
   "x-ms-client-request-id",
 ].join(", ");
 
-// PUT and PATCH: the assignment operations.
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

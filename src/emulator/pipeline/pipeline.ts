@@ -120,7 +120,7 @@ async function run(parts: PipelineParts, route: Route, request: OperationRequest
 
 /**
  * `//access/{family}/:exchangeAccessToken`: what Microsoft's Entra credential sends for an endpoint
- * that ends in a slash (it joins the two strings); taken as the exchange (ASSUMPTIONS.md 35).
+ * that ends in a slash (it joins the two strings); taken as the exchange (ASSUMPTIONS.md 36).
  */
 const DOUBLE_SLASH_EXCHANGE = /^\/\/access\/(?:teamsExtension|entra)\/:exchangeAccessToken(?:\?|$)/;
 

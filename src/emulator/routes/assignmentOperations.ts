@@ -75,8 +75,8 @@ async function deleteEntraAssignment(context: OperationContext, request: Operati
 }
 
 /**
- * One page of the Entra assignments, by object id. `nextLink` is an absolute URL on the host the
- * request named, with the api-version, the page size asked and `skipToken` (the last object id
+ * One page of the Entra assignments, by object id. `nextLink` is an absolute URL with the
+ * listener's scheme (http or https) on the host the request named, with the api-version, the page size asked and `skipToken` (the last object id
  * of this page); it is absent on the last page.
  */
 function listEntraAssignments(context: OperationContext, request: OperationRequest): Promise<Reply> {
@@ -89,7 +89,10 @@ function listEntraAssignments(context: OperationContext, request: OperationReque
   const after = context.store.assignments.listEntra().filter((assignment) => skipToken === null || assignment.objectId > skipToken);
   const page = after.slice(0, size);
   if (after.length <= size) return Promise.resolve(jsonReply(200, { value: page.map(entraBody) }));
-  const next = new URL(`/access/entra/assignments`, `${context.scheme ?? "http"}://${request.headers.host ?? "localhost"}`);
+  // The listener's own scheme (a link to http on a TLS port would fail or send a signed request in
+  // the clear), on the host the request named (or, without one, the listener's own address).
+  const own = new URL(context.endpoint());
+  const next = new URL(`/access/entra/assignments`, `${own.protocol}//${request.headers.host ?? own.host}`);
   next.searchParams.set("api-version", request.version);
   if (request.query.has("maxpagesize")) next.searchParams.set("maxpagesize", String(size));
   next.searchParams.set("skipToken", page[page.length - 1]!.objectId);

@@ -36,26 +36,42 @@ export function readTeamsExtensionAssignment(body: Buffer, tenantId: string, obj
 
 /**
  * Checks an Entra assignment: the body of `PUT /access/entra/assignments/{objectId}`, or one value
- * of a bulk update. @throws {@link ServiceError} 400.
+ * of a bulk update. @throws {@link ServiceError} 400, also for a `tenant` assignment whose object
+ * id is not its tenant id.
  */
 export function readEntraAssignment(value: JsonObject, objectId: string): EntraAssignment {
   if (value.tenantId === undefined || value.tenantId === null) throw required("tenantId");
   const tenantId = readGuid(value.tenantId, "tenantId");
   const principalType = readPrincipalType(value, ENTRA_PRINCIPAL_TYPES);
   if (value.clientIds === undefined || value.clientIds === null) throw required("clientIds");
-  return { objectId, tenantId, principalType, clientIds: readClientIds(value.clientIds) };
+  const clientIds = readClientIds(value.clientIds);
+  // A tenant is assigned under its own id; under any other, no exchange could ever match it (ASSUMPTIONS.md).
+  if (principalType === "tenant" && objectId !== tenantId) {
+    throw badRequest("ValidationError", `Invalid objectId - the objectId of a tenant assignment is the tenantId, ${tenantId}.`, "objectId");
+  }
+  return { objectId, tenantId, principalType, clientIds };
 }
 
 /**
  * Checks the body of `PATCH /access/entra/assignments`: object ids to an assignment or `null`.
  *
  * @returns the changes in the body's order: an assignment to set, or an object id to delete.
- * @throws {@link ServiceError} 400 for a key that is not a GUID or a value that is neither an
- * assignment nor `null`.
+ * @throws {@link ServiceError} 400 for a key that is not a GUID, a key naming the same object as an
+ * earlier one (GUIDs compare without regard to case), or a value that is neither an assignment nor `null`.
  */
 export function readEntraUpdate(body: Buffer): Array<EntraAssignment | string> {
+  const seen = new Set<string>();
   return Object.entries(parseJsonObject(body)).map(([key, value]) => {
     const objectId = readGuid(key, "objectId");
+    // Keys differing only in case name one object: which change would win is not for the emulator to guess.
+    if (seen.has(objectId)) {
+      throw badRequest(
+        "ValidationError",
+        `Duplicate objectId ${key} - each object id may appear once, compared without regard to case.`,
+        key,
+      );
+    }
+    seen.add(objectId);
     if (value === null) return objectId;
     if (typeof value !== "object" || Array.isArray(value)) {
       throw badRequest("ValidationError", `Invalid value for ${key} - it must be an assignment object, or null to remove it.`, key);

@@ -87,13 +87,19 @@ function coveringAssignments(context: OperationContext, user: EntraUser): EntraA
 /**
  * Issues the token, which expires with the Entra token (and never after a day), and records the
  * exchange (journalled: a token is answered only once the exchange is kept, so that deleting the
- * assignment revokes it also after a restart).
+ * assignment revokes it also after a restart). An assignment deleted while the token was minted
+ * revokes it: 403 `UserNotAssigned`, as if the deletion had come first.
  */
 async function exchanged(context: OperationContext, user: EntraUser, grant: Grant): Promise<Reply> {
   const now = context.now();
   const expiresAt = Math.min(user.expiresAt, now + DAY_MS);
   const accessToken = await context.minter.mint({ id: grant.id, scopes: grant.scopes, issuedAt: now, expiresAt });
-  await context.store.assignments.tokenExchanged(grant.id, grant.via, now);
+  if (!(await context.store.assignments.tokenExchanged(grant.id, grant.via, now))) {
+    throw forbidden(
+      "UserNotAssigned",
+      `The assignment the exchange went through was deleted while the token was issued; the token is revoked.`,
+    );
+  }
   return jsonReply(200, { identity: { id: grant.id }, accessToken });
 }
 

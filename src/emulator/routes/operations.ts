@@ -23,8 +23,8 @@ export interface OperationContext {
   minter: TokenMinter;
   /** The clock, milliseconds since the epoch. */
   now: () => number;
-  /** The scheme the emulator serves, for the links it answers with (`nextLink`). @defaultValue "http" */
-  scheme?: "http" | "https";
+  /** The emulator's own endpoint, `http(s)://<host>:<port>` (known once it listens): the scheme and address of the links it answers with. */
+  endpoint: () => string;
 }
 
 /** A request that reached an operation. */

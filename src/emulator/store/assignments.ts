@@ -43,10 +43,19 @@ export type AssignmentEvent =
   | { op: "assignEntra"; assignment: EntraAssignment; at: number }
   | { op: "unassignEntra"; objectId: string; at: number }
   /** A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}). */
-  | { op: "exchange"; id: string; via: string; at: number };
+  | { op: "exchange"; id: string; via: string; at: number }
+  /** Every identity minted by exchange is forgotten (a reset). */
+  | { op: "forgetExchanged"; at: number };
 
 /** The `op` of every {@link AssignmentEvent}. */
-export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set(["assignTeams", "unassignTeams", "assignEntra", "unassignEntra", "exchange"]);
+export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
+  "assignTeams",
+  "unassignTeams",
+  "assignEntra",
+  "unassignEntra",
+  "exchange",
+  "forgetExchanged",
+]);
 
 /** The key a Teams assignment is known by, also in `exchange` events. */
 export function teamsKey(tenantId: string, objectId: string): string {
@@ -73,6 +82,8 @@ export class Assignments {
   readonly #entra = new Map<string, EntraAssignment>();
   readonly #exchanged = new Map<string, MutableExchanged>();
   readonly #commit: (...events: AssignmentEvent[]) => Promise<void>;
+  /** The exchange events applied after their assignment was gone, for {@link Assignments.tokenExchanged} to answer. */
+  readonly #arrivedRevoked = new WeakSet<AssignmentEvent>();
 
   /** @param commit - writes the events to the journal (all or none), then applies them here. */
   constructor(commit: (...events: AssignmentEvent[]) => Promise<void>) {
@@ -144,19 +155,30 @@ export class Assignments {
     return [...this.#exchanged.values()].map(snapshot);
   }
 
-  /** Records a token exchanged for `id` through the assignment `via`. @throws as {@link Assignments.setTeams}. */
-  tokenExchanged(id: string, via: string, at: number): Promise<void> {
-    return this.#commit({ op: "exchange", id, via, at });
+  /**
+   * Records a token exchanged for `id` through the assignment `via`.
+   *
+   * @returns whether the token stands: `false` when the assignment was deleted between the exchange's
+   * check and this record (the token minted meanwhile is revoked).
+   * @throws as {@link Assignments.setTeams}.
+   */
+  async tokenExchanged(id: string, via: string, at: number): Promise<boolean> {
+    const event: AssignmentEvent = { op: "exchange", id, via, at };
+    await this.#commit(event);
+    return !this.#arrivedRevoked.has(event);
   }
 
-  /** Deletes every assignment in one journal write, and forgets the exchanged identities (a reset). */
+  /**
+   * Deletes every assignment and forgets the exchanged identities (a reset), in one journal write,
+   * so that a restart does not bring them back. @throws as {@link Assignments.setTeams}.
+   */
   async clear(at: number): Promise<void> {
     const events: AssignmentEvent[] = [
       ...[...this.#teams.values()].map(({ tenantId, objectId }) => ({ op: "unassignTeams" as const, tenantId, objectId, at })),
       ...[...this.#entra.keys()].map((key) => ({ op: "unassignEntra" as const, objectId: key.slice("entra:".length), at })),
+      ...(this.#exchanged.size > 0 ? [{ op: "forgetExchanged" as const, at }] : []),
     ];
     if (events.length > 0) await this.#commit(...events);
-    this.#exchanged.clear();
   }
 
   /** Applies one event in memory (live, after the journal holds it, or at replay). */
@@ -177,11 +199,26 @@ export class Assignments {
       case "exchange": {
         const record = this.#exchanged.get(event.id) ?? { id: event.id, createdAt: event.at, lastTokenIssuedAt: event.at, via: new Set() };
         record.lastTokenIssuedAt = event.at;
-        record.via.add(event.via);
         this.#exchanged.set(event.id, record);
+        if (this.#assigned(event.via)) {
+          record.via.add(event.via);
+          return;
+        }
+        // The assignment was deleted while the token was minted (the exchange checked it before): the
+        // deletion revokes this token too, live and at replay alike.
+        record.revokedAt = Math.max(record.revokedAt ?? event.at, event.at);
+        this.#arrivedRevoked.add(event);
         return;
       }
+      case "forgetExchanged":
+        this.#exchanged.clear();
+        return;
     }
+  }
+
+  /** Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists. */
+  #assigned(key: string): boolean {
+    return key.startsWith("teams:") ? this.#teams.has(key) : this.#entra.has(key);
   }
 
   /** A deleted assignment revokes every token exchanged through it (the REST specification's pull request says so). */
@@ -226,6 +263,8 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
       return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
     case "unassignEntra":
       return areGuids(value.objectId) ? undefined : "without an object id";
+    case "forgetExchanged":
+      return undefined;
     case "exchange": {
       const id = typeof value.id === "string" ? value.id : "";
       const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];

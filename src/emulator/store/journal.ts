@@ -24,7 +24,12 @@ export type JournalEvent =
   | { op: "issue"; id: string; at: number }
   | { op: "revoke"; id: string; at: number }
   | { op: "delete"; id: string; at: number }
-  | AssignmentEvent;
+  | AssignmentEvent
+  /** Events appended together, on one line: a line torn or damaged inside it loses all of them, never some. */
+  | { op: "batch"; events: SingleEvent[] };
+
+/** Every event but a batch (batches do not nest). */
+export type SingleEvent = Exclude<JournalEvent, { op: "batch" }>;
 
 /** A line that holds a JSON object, not yet checked to be an event. */
 export interface JournalLine {
@@ -107,14 +112,15 @@ export class Journal {
   }
 
   /**
-   * Appends events; events appended together are written in one write, so they land together or
-   * not at all. Resolves once they are on disk (written and fsync'ed).
+   * Appends events; events appended together are one line (a `batch` event when there are
+   * several), so they land together or not at all, also when a crash tears the write or the line
+   * is damaged later. Resolves once they are on disk (written and fsync'ed).
    *
    * @throws the file system's error (e.g. ENOSPC) when the write or the fsync failed; then none of
    * the events is in the journal.
    */
-  append(...events: JournalEvent[]): Promise<void> {
-    const text = events.map((event) => `${JSON.stringify(event)}\n`).join("");
+  append(...events: SingleEvent[]): Promise<void> {
+    const text = `${JSON.stringify(events.length === 1 ? events[0] : { op: "batch", events })}\n`;
     if (this.#collecting) {
       this.#collecting.text += text;
       return this.#collecting.done;
@@ -206,7 +212,7 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 
 /** What an unreadable line seems to have held: its kind and identity, when those can still be read. */
 function unreadable(text: string): string {
-  const op = /"op":"(create|issue|revoke|delete|resource)"/.exec(text)?.[1];
+  const op = /"op":"(batch|create|issue|revoke|delete|resource)"/.exec(text)?.[1];
   const id = /"id":"(8:acs:[0-9a-f-]{36}_[0-9a-f-]{36})"/.exec(text)?.[1];
   const held = [op === undefined ? "" : `; op "${op}"`, id === undefined ? "" : `, id ${id}`].join("");
   return `unreadable (${Buffer.byteLength(text)} bytes${held})`;
@@ -220,9 +226,28 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * @returns the event, or why it is damage (no id, another resource's id, no time, an unknown kind).
  */
 export function checkEvent(value: Record<string, unknown>, resourceId: string): JournalEvent | string {
+  return value.op === "batch" ? checkBatch(value.events, resourceId) : checkSingleEvent(value, resourceId);
+}
+
+/** A batch is kept whole or skipped whole: one damaged event in it is damage of the line. */
+function checkBatch(events: unknown, resourceId: string): JournalEvent | string {
+  if (!Array.isArray(events) || events.length === 0) return "batch event without its events";
+  const checked: SingleEvent[] = [];
+  for (const [index, event] of events.entries()) {
+    const single =
+      typeof event === "object" && event !== null && !Array.isArray(event)
+        ? checkSingleEvent(event as Record<string, unknown>, resourceId)
+        : "not an object";
+    if (typeof single === "string") return `batch event whose event ${index + 1} of ${events.length} is damaged: ${single}`;
+    checked.push(single);
+  }
+  return { op: "batch", events: checked };
+}
+
+function checkSingleEvent(value: Record<string, unknown>, resourceId: string): SingleEvent | string {
   const { op } = value;
   if (op === "resource") {
-    return value.resourceId === resourceId ? (value as JournalEvent) : "resource event of another resource";
+    return value.resourceId === resourceId ? (value as SingleEvent) : "resource event of another resource";
   }
   if (typeof op === "string" && ASSIGNMENT_OPS.has(op)) return checkAssignmentEvent(value, resourceId);
   if (op !== "create" && op !== "issue" && op !== "revoke" && op !== "delete") return "event of unknown kind";
@@ -235,7 +260,7 @@ export function checkEvent(value: Record<string, unknown>, resourceId: string): 
   if (op === "create" && !["customId", "requestId"].every((name) => value[name] === undefined || typeof value[name] === "string")) {
     return `create event of ${value.id} with a custom id or request id that is not text`;
   }
-  return value as JournalEvent;
+  return value as SingleEvent;
 }
 
 /**

@@ -6,7 +6,7 @@
  * a restart would lose.
  */
 import { randomUUID } from "node:crypto";
-import { checkEvent, damageReport, Journal, resourceOf, type JournalEvent, type OpenedJournal } from "./journal.js";
+import { checkEvent, damageReport, Journal, resourceOf, type JournalEvent, type OpenedJournal, type SingleEvent } from "./journal.js";
 import { DEFAULT_REPEATABILITY_LIMITS } from "../routes/repeatability.js";
 import type { IdentityRecord } from "../types.js";
 import { Assignments } from "./assignments.js";
@@ -133,7 +133,7 @@ export class IdentityStore {
     // Each reply describes the identity as it was when this request saw it: a delete that lands
     // while the journal is flushing must not turn the reply into an identity without an id.
     if (existing !== undefined) return this.#reuse(this.#snapshot(this.#live.get(existing)!), at, issuesToken);
-    const event: JournalEvent = {
+    const event: SingleEvent = {
       op: "create",
       id: `${this.#prefix}${randomUUID()}`,
       at,
@@ -223,7 +223,7 @@ export class IdentityStore {
   }
 
   /** Writes the events (together: all or none), then applies them in memory. */
-  async #commit(...events: JournalEvent[]): Promise<void> {
+  async #commit(...events: SingleEvent[]): Promise<void> {
     if (this.#journal) {
       try {
         await this.#journal.append(...events);
@@ -255,6 +255,9 @@ export class IdentityStore {
         this.#remove(event.id, event.at);
         return;
       case "resource":
+        return;
+      case "batch":
+        for (const inner of event.events) this.#apply(inner);
         return;
       default:
         this.assignments.apply(event);

@@ -92,16 +92,23 @@ function generalName(host: string): Buffer {
   return der.implicitPrimitive(7, version === 4 ? Buffer.from(host.split(".").map(Number)) : ipv6Bytes(host));
 }
 
-/** The 16 bytes of an IPv6 address (`::` expanded; no embedded IPv4 form, which loopback does not need). */
+/** The 16 bytes of an IPv6 address: `::` expanded, and a dotted IPv4 last part (`::ffff:127.0.0.1`) as its two groups. */
 function ipv6Bytes(address: string): Buffer {
   const [head, tail] = address.includes("::") ? address.split("::") : [address, undefined];
-  const groups = (part: string | undefined) => (part ? part.split(":") : []);
+  const groups = (part: string | undefined) => (part ? part.split(":").flatMap(ipv4Groups) : []);
   const left = groups(head);
   const right = groups(tail);
   const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   const bytes = Buffer.alloc(16);
   all.forEach((group, index) => bytes.writeUInt16BE(parseInt(group, 16), index * 2));
   return bytes;
+}
+
+/** A group as it is, or a dotted IPv4 address as the two 16-bit groups it stands for. */
+function ipv4Groups(group: string): string[] {
+  if (!group.includes(".")) return [group];
+  const [a, b, c, d] = group.split(".").map(Number) as [number, number, number, number];
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
 }
 
 function pem(bytes: Buffer): string {
