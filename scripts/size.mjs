@@ -1,28 +1,29 @@
 // `npm run size`: browser bundles, side by side, minified and gzipped (esbuild: minify, ESM,
 // platform browser, tree-shaking; gzip level 9), of
 // - `import { CommunicationIdentityClient } from ...` for this package and for the official
-//   @azure/communication-identity. Budget 14,800 bytes gzip (issue 12: 13,500, for what onResponse,
+//   @azure/communication-identity. Budget 14,900 bytes gzip (issue 12: 13,500, for what onResponse,
 //   additionalPolicies and the other core-client options add, tracing staying out of browser
 //   bundles; issue 14: 14,800, measured 14,727 with the eight assignment methods, their checks,
-//   readers and paging, which as methods of the class are in every bundle of it).
+//   readers and paging, which as methods of the class are in every bundle of it; 14,900 after the
+//   review: 14,852 with the duplicate-key check of updateEntraAssignments).
 // - `import { EntraCommunicationTokenCredential } from "acs-identity"` and
 //   `import { AzureCommunicationTokenCredential } from "@azure/communication-common"` (which takes
-//   the same Entra options). Budget 7,900 bytes gzip (issue 14: 7,839 as measured, rounded up to
-//   the next 100).
+//   the same Entra options). Budget 8,100 bytes gzip (issue 14: 7,839 as first measured; 8,063
+//   once an exchange target is checked against the table and the final URL against the endpoint).
 // Exits 1 when one of ours is over its budget. `--inputs` (or going over budget) also lists where
 // our bytes go, from esbuild's metafile. Needs the built package (`npm run build`).
 import { bundleSource, gzipSize } from "./browser-bundle.mjs";
 
 const COMPARISONS = [
   {
-    budget: 14_800,
+    budget: 14_900,
     entries: [
       ["acs-identity", "CommunicationIdentityClient"],
       ["@azure/communication-identity", "CommunicationIdentityClient"],
     ],
   },
   {
-    budget: 7_900,
+    budget: 8_100,
     entries: [
       ["acs-identity", "EntraCommunicationTokenCredential"],
       ["@azure/communication-common", "AzureCommunicationTokenCredential"],
