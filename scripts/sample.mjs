@@ -33,12 +33,13 @@ const name = process.argv[2];
 if (name === undefined || !samples.includes(name)) {
   if (name !== undefined) console.error(`No sample named "${name}".`);
   console.error("Usage: npm run sample -- <name>\n\nSamples:");
+  const width = Math.max(...samples.map((sample) => sample.length)) + 2;
   for (const sample of samples) {
     // Each sample's first line is a comment saying what it shows.
     const summary = readFileSync(`samples/${sample}.ts`, "utf8")
       .split("\n", 1)[0]
       .replace(/^\/\/\s*/, "");
-    console.error(`  ${sample.padEnd(24)}${summary}`);
+    console.error(`  ${sample.padEnd(width)}${summary}`);
   }
   process.exit(1);
 }
