@@ -21,11 +21,18 @@ function endpointOf(values: Values, io: CommandIo): string {
 }
 
 /**
- * ENTRA_TOKEN when set, so that a script with an open standard input does not wait on it; else
+ * ENTRA_TOKEN when set, so that a script with an open standard input does not wait on it (set but
+ * empty, as a missing CI secret is, is an error, not a reason to read standard input); else
  * standard input.
  */
 async function entraTokenOf(io: CommandIo): Promise<string> {
-  const token = io.env["ENTRA_TOKEN"]?.trim() || (await io.readStdin())?.trim();
+  const fromEnv = io.env["ENTRA_TOKEN"];
+  if (fromEnv !== undefined && fromEnv.trim() === "") {
+    throw new UsageError(
+      "ENTRA_TOKEN is set but empty: give it the Microsoft Entra token, or unset it and pipe the token on standard input.",
+    );
+  }
+  const token = fromEnv?.trim() ?? (await io.readStdin())?.trim();
   if (!token) {
     throw new UsageError(
       "Pipe the Microsoft Entra token on standard input (acs-identity entra-token ... | acs-identity exchange), or set ENTRA_TOKEN.",

@@ -142,11 +142,22 @@ describe("exchange usage errors: 2 before any request and before reading standar
     const { requests, endpoint, close } = await countingServer();
     try {
       for (const stdin of [undefined, " \n"]) {
-        expect(await runCommand(["exchange", "--endpoint", endpoint], { ENTRA_TOKEN: "" }, stdin)).toStrictEqual({
+        expect(await runCommand(["exchange", "--endpoint", endpoint], {}, stdin)).toStrictEqual({
           code: 2,
           out: [],
           err: [
             "acs-identity exchange: Pipe the Microsoft Entra token on standard input (acs-identity entra-token ... | acs-identity exchange), or set ENTRA_TOKEN.",
+            help,
+          ],
+        });
+      }
+      // Set but empty (a missing CI secret): said so, and standard input is never read.
+      for (const empty of ["", " \n"]) {
+        expect(await runCommand(["exchange", "--endpoint", endpoint], { ENTRA_TOKEN: empty }, refusedStdin)).toStrictEqual({
+          code: 2,
+          out: [],
+          err: [
+            "acs-identity exchange: ENTRA_TOKEN is set but empty: give it the Microsoft Entra token, or unset it and pipe the token on standard input.",
             help,
           ],
         });
