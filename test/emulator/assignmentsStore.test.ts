@@ -53,7 +53,7 @@ describe("assignments in the journal", () => {
         false,
       );
       expect(await store.assignments.updateEntra([entra(USER), entra(OTHER)], 1002)).toBe(true);
-      await store.assignments.tokenExchanged(EXCHANGED, entraKey(OTHER), 1003);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(OTHER), store.assignments.generation(entraKey(OTHER))!, 1003);
       await store.assignments.updateEntra([OTHER], 1004);
     });
     await withStore(async (store) => {
@@ -80,7 +80,7 @@ describe("assignments in the journal", () => {
     await withStore(async (store) => {
       await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
       await store.assignments.updateEntra([entra(USER)], 2);
-      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 3);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 3);
       await store.assignments.clear(4);
       expect(store.assignments.listExchanged()).toStrictEqual([]);
     });
@@ -103,7 +103,7 @@ describe("assignments in the journal", () => {
       {
         op: "batch",
         events: [
-          { op: "assignEntra", assignment: entra(USER), at: 5 },
+          { op: "assignEntra", assignment: entra(USER), at: 5, generation: 1 },
           { op: "unassignEntra", objectId: OTHER, at: 5 },
         ],
       },
@@ -169,6 +169,33 @@ describe("assignments in the journal", () => {
     });
   });
 
+  it("replays journals written before generations: an exchange without one stands while its assignment exists", async () => {
+    await withStore(async () => undefined);
+    const lines = [
+      { op: "assignEntra", assignment: entra(USER), at: 1 },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), at: 2 },
+      { op: "unassignEntra", objectId: USER, at: 3 },
+      { op: "assignEntra", assignment: entra(USER), at: 4 },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), at: 5 },
+      { op: "assignEntra", assignment: entra(OTHER), at: 6, generation: "1" },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), viaGeneration: -1, at: 7 },
+    ];
+    await appendFile(join(temp.path, JOURNAL_FILE), lines.map((value) => `${JSON.stringify(value)}\n`).join(""));
+    await withStore(async (store) => {
+      expect(store.damageReport).toBe(
+        damageReportOf(
+          "  line 7: assignEntra event with a generation that is not a count",
+          `  line 8: exchange event of ${EXCHANGED} with a generation that is not a count`,
+        ),
+      );
+      expect(store.assignments.exchanged(EXCHANGED)).toStrictEqual({ id: EXCHANGED, createdAt: 2, lastTokenIssuedAt: 5, revokedAt: 3 });
+      // An assignment of an older journal is of generation 0; the next one set is of generation 1.
+      expect(store.assignments.generation(entraKey(USER))).toBe(0);
+      await store.assignments.updateEntra([entra(OTHER)], 8);
+      expect(store.assignments.generation(entraKey(OTHER))).toBe(1);
+    });
+  });
+
   it("a write the disk refuses answers 503 and leaves every assignment as it was", async () => {
     await withStore(async (store) => {
       await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
@@ -180,7 +207,9 @@ describe("assignments in the journal", () => {
           .catch((error: unknown) => error),
         store.assignments.deleteTeams(TENANT, USER, 2).catch((error: unknown) => error),
         store.assignments.updateEntra([entra(OTHER), USER], 2).catch((error: unknown) => error),
-        store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 2).catch((error: unknown) => error),
+        store.assignments
+          .tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 2)
+          .catch((error: unknown) => error),
       ]);
       for (const error of refusals) {
         expect(error).toBeInstanceOf(ServiceError);

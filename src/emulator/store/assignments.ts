@@ -36,14 +36,23 @@ export interface ExchangedIdentity extends IdentityRecord {
   readonly lastTokenIssuedAt: number;
 }
 
-/** The journal events of assignments and exchanges. */
+/**
+ * The journal events of assignments and exchanges.
+ *
+ * An assignment's generation tells it from one deleted and set again under the same key: an `assign`
+ * event that creates the assignment gives it the event's `generation` (unique in the journal; 0 in
+ * journals written before generations), one that replaces it keeps the generation it has.
+ */
 export type AssignmentEvent =
-  | { op: "assignTeams"; assignment: TeamsExtensionAssignment; at: number }
+  | { op: "assignTeams"; assignment: TeamsExtensionAssignment; at: number; generation?: number }
   | { op: "unassignTeams"; tenantId: string; objectId: string; at: number }
-  | { op: "assignEntra"; assignment: EntraAssignment; at: number }
+  | { op: "assignEntra"; assignment: EntraAssignment; at: number; generation?: number }
   | { op: "unassignEntra"; objectId: string; at: number }
-  /** A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}). */
-  | { op: "exchange"; id: string; via: string; at: number }
+  /**
+   * A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}) of
+   * generation `viaGeneration`, as the exchange checked it (absent in older journals: any generation).
+   */
+  | { op: "exchange"; id: string; via: string; viaGeneration?: number; at: number }
   /** Every identity minted by exchange is forgotten (a reset). */
   | { op: "forgetExchanged"; at: number };
 
@@ -81,6 +90,10 @@ export class Assignments {
   readonly #teams = new Map<string, TeamsExtensionAssignment>();
   readonly #entra = new Map<string, EntraAssignment>();
   readonly #exchanged = new Map<string, MutableExchanged>();
+  /** The generation of each assignment, by key (see {@link AssignmentEvent}). */
+  readonly #generations = new Map<string, number>();
+  /** Above every generation written or replayed: the next `assign` event's. */
+  #nextGeneration = 1;
   readonly #commit: (...events: AssignmentEvent[]) => Promise<void>;
   /** The exchange events applied after their assignment was gone, for {@link Assignments.tokenExchanged} to answer. */
   readonly #arrivedRevoked = new WeakSet<AssignmentEvent>();
@@ -101,7 +114,7 @@ export class Assignments {
    */
   async setTeams(assignment: TeamsExtensionAssignment, at: number): Promise<boolean> {
     const created = this.teams(assignment.tenantId, assignment.objectId) === undefined;
-    await this.#commit({ op: "assignTeams", assignment, at });
+    await this.#commit({ op: "assignTeams", assignment, at, generation: this.#nextGeneration++ });
     return created;
   }
 
@@ -138,7 +151,9 @@ export class Assignments {
     const created = typeof first === "object" && this.entra(first.objectId) === undefined;
     await this.#commit(
       ...changes.map((change): AssignmentEvent =>
-        typeof change === "string" ? { op: "unassignEntra", objectId: change, at } : { op: "assignEntra", assignment: change, at },
+        typeof change === "string"
+          ? { op: "unassignEntra", objectId: change, at }
+          : { op: "assignEntra", assignment: change, at, generation: this.#nextGeneration++ },
       ),
     );
     return created;
@@ -155,15 +170,21 @@ export class Assignments {
     return [...this.#exchanged.values()].map(snapshot);
   }
 
+  /** The generation of the assignment of a key ({@link teamsKey} or {@link entraKey}), for the exchange to record. */
+  generation(key: string): number | undefined {
+    return this.#generations.get(key);
+  }
+
   /**
-   * Records a token exchanged for `id` through the assignment `via`.
+   * Records a token exchanged for `id` through the assignment `via`, of the generation the exchange
+   * checked ({@link Assignments.generation}).
    *
-   * @returns whether the token stands: `false` when the assignment was deleted between the exchange's
-   * check and this record (the token minted meanwhile is revoked).
+   * @returns whether the token stands: `false` when the assignment was deleted (also when set again
+   * since) between the exchange's check and this record (the token minted meanwhile is revoked).
    * @throws as {@link Assignments.setTeams}.
    */
-  async tokenExchanged(id: string, via: string, at: number): Promise<boolean> {
-    const event: AssignmentEvent = { op: "exchange", id, via, at };
+  async tokenExchanged(id: string, via: string, viaGeneration: number, at: number): Promise<boolean> {
+    const event: AssignmentEvent = { op: "exchange", id, via, viaGeneration, at };
     await this.#commit(event);
     return !this.#arrivedRevoked.has(event);
   }
@@ -185,13 +206,13 @@ export class Assignments {
   apply(event: AssignmentEvent): void {
     switch (event.op) {
       case "assignTeams":
-        this.#teams.set(teamsKey(event.assignment.tenantId, event.assignment.objectId), event.assignment);
+        this.#assign(this.#teams, teamsKey(event.assignment.tenantId, event.assignment.objectId), event.assignment, event.generation);
         return;
       case "unassignTeams":
         this.#unassign(this.#teams, teamsKey(event.tenantId, event.objectId), event.at);
         return;
       case "assignEntra":
-        this.#entra.set(entraKey(event.assignment.objectId), event.assignment);
+        this.#assign(this.#entra, entraKey(event.assignment.objectId), event.assignment, event.generation);
         return;
       case "unassignEntra":
         this.#unassign(this.#entra, entraKey(event.objectId), event.at);
@@ -200,12 +221,12 @@ export class Assignments {
         const record = this.#exchanged.get(event.id) ?? { id: event.id, createdAt: event.at, lastTokenIssuedAt: event.at, via: new Set() };
         record.lastTokenIssuedAt = event.at;
         this.#exchanged.set(event.id, record);
-        if (this.#assigned(event.via)) {
+        if (this.#assigned(event.via, event.viaGeneration)) {
           record.via.add(event.via);
           return;
         }
-        // The assignment was deleted while the token was minted (the exchange checked it before): the
-        // deletion revokes this token too, live and at replay alike.
+        // The assignment was deleted (and maybe set again) while the token was minted (the exchange
+        // checked it before): the deletion revokes this token too, live and at replay alike.
         record.revokedAt = Math.max(record.revokedAt ?? event.at, event.at);
         this.#arrivedRevoked.add(event);
         return;
@@ -216,14 +237,26 @@ export class Assignments {
     }
   }
 
-  /** Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists. */
-  #assigned(key: string): boolean {
-    return key.startsWith("teams:") ? this.#teams.has(key) : this.#entra.has(key);
+  /** Creates (with the event's generation) or replaces (keeping its generation) the assignment of a key. */
+  #assign<T>(map: Map<string, T>, key: string, assignment: T, generation = 0): void {
+    if (!map.has(key)) this.#generations.set(key, generation);
+    this.#nextGeneration = Math.max(this.#nextGeneration, generation + 1);
+    map.set(key, assignment);
+  }
+
+  /**
+   * Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists, of `generation`
+   * (of any when `undefined`, as in journals written before generations).
+   */
+  #assigned(key: string, generation: number | undefined): boolean {
+    const current = this.#generations.get(key);
+    return current !== undefined && (generation === undefined || generation === current);
   }
 
   /** A deleted assignment revokes every token exchanged through it (the REST specification's pull request says so). */
   #unassign(map: Map<string, unknown>, key: string, at: number): void {
     map.delete(key);
+    this.#generations.delete(key);
     for (const record of this.#exchanged.values()) {
       if (!record.via.delete(key)) continue;
       record.revokedAt = at;
@@ -258,7 +291,9 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
   switch (op) {
     case "assignTeams":
     case "assignEntra":
-      return assignmentProblem(value.assignment, op === "assignEntra");
+      return isGeneration(value.generation)
+        ? assignmentProblem(value.assignment, op === "assignEntra")
+        : "with a generation that is not a count";
     case "unassignTeams":
       return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
     case "unassignEntra":
@@ -269,11 +304,15 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
       const id = typeof value.id === "string" ? value.id : "";
       const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];
       if (rest.length !== 2 || !areGuids(...rest)) return `of an identity not of this resource (${id.slice(0, 100)})`;
-      return typeof value.via === "string" && /^(teams|entra):/.test(value.via)
-        ? undefined
-        : `of ${id} without the assignment it went through`;
+      if (typeof value.via !== "string" || !/^(teams|entra):/.test(value.via)) return `of ${id} without the assignment it went through`;
+      return isGeneration(value.viaGeneration) ? undefined : `of ${id} with a generation that is not a count`;
     }
   }
+}
+
+/** A generation as written (absent in journals before generations): a whole number, at least 0. */
+function isGeneration(value: unknown): boolean {
+  return value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0);
 }
 
 function assignmentProblem(value: unknown, clientIdsRequired: boolean): string | undefined {
