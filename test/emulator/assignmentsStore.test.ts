@@ -89,10 +89,43 @@ describe("assignments in the journal", () => {
       expect(store.assignments.listTeams()).toStrictEqual([]);
       expect(store.assignments.listEntra()).toStrictEqual([]);
       expect(store.assignments.listExchanged()).toStrictEqual([]);
-      // With nothing left, a second reset writes nothing.
+      // One event, written also with nothing left: it clears what exists when it lands, so it cannot know.
       const before = await readFile(join(temp.path, JOURNAL_FILE), "utf8");
       await store.assignments.clear(5);
-      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(before);
+      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(`${before}${JSON.stringify({ op: "clearAssignments", at: 5 })}\n`);
+    });
+  });
+
+  it("a reset clears what the journal holds before it: a PUT and an exchange still being written are cleared, also after a restart", async () => {
+    await withStore(async (store) => {
+      await store.assignments.updateEntra([entra(USER)], 1);
+      // Both are on their way to the journal when the reset arrives: its event lands after theirs.
+      const put = store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 2);
+      const bulk = store.assignments.updateEntra([entra(OTHER)], 2);
+      const exchange = store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 2);
+      const reset = store.assignments.clear(3);
+      expect(await Promise.all([put, bulk, exchange, reset])).toStrictEqual([true, true, true, undefined]);
+      expect([store.assignments.listTeams(), store.assignments.listEntra(), store.assignments.listExchanged()]).toStrictEqual([[], [], []]);
+    });
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect([store.assignments.listTeams(), store.assignments.listEntra(), store.assignments.listExchanged()]).toStrictEqual([[], [], []]);
+    });
+  });
+
+  it("an exchange journalled after a reset finds its assignment gone: its token is revoked, also after a restart", async () => {
+    await withStore(async (store) => {
+      await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
+      const generation = store.assignments.generation(teamsKey(TENANT, USER))!;
+      await store.assignments.clear(2);
+      const id = `8:acs:${RESOURCE}_${TENANT}_${USER}`;
+      expect(await store.assignments.tokenExchanged(id, teamsKey(TENANT, USER), generation, 3)).toBe(false);
+      expect(store.assignments.listExchanged()).toStrictEqual([{ id, createdAt: 3, lastTokenIssuedAt: 3, revokedAt: 3 }]);
+    });
+    await withStore(async (store) => {
+      expect(store.assignments.listExchanged()).toStrictEqual([
+        { id: `8:acs:${RESOURCE}_${TENANT}_${USER}`, createdAt: 3, lastTokenIssuedAt: 3, revokedAt: 3 },
+      ]);
     });
   });
 

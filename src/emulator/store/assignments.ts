@@ -53,8 +53,10 @@ export type AssignmentEvent =
    * generation `viaGeneration`, as the exchange checked it (absent in older journals: any generation).
    */
   | { op: "exchange"; id: string; via: string; viaGeneration?: number; at: number }
-  /** Every identity minted by exchange is forgotten (a reset). */
-  | { op: "forgetExchanged"; at: number };
+  /** Every identity minted by exchange is forgotten (a reset, in journals before `clearAssignments`). */
+  | { op: "forgetExchanged"; at: number }
+  /** A reset: every assignment there is when this event is applied is deleted, every exchanged identity forgotten. */
+  | { op: "clearAssignments"; at: number };
 
 /** The `op` of every {@link AssignmentEvent}. */
 export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
@@ -64,6 +66,7 @@ export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
   "unassignEntra",
   "exchange",
   "forgetExchanged",
+  "clearAssignments",
 ]);
 
 /** The key a Teams assignment is known by, also in `exchange` events. */
@@ -190,16 +193,12 @@ export class Assignments {
   }
 
   /**
-   * Deletes every assignment and forgets the exchanged identities (a reset), in one journal write,
-   * so that a restart does not bring them back. @throws as {@link Assignments.setTeams}.
+   * Deletes every assignment and forgets the exchanged identities (a reset), with one journal event
+   * applied to whatever exists when it lands, so that a change written just before it (a PUT, an
+   * exchange) is cleared too, also after a restart. @throws as {@link Assignments.setTeams}.
    */
-  async clear(at: number): Promise<void> {
-    const events: AssignmentEvent[] = [
-      ...[...this.#teams.values()].map(({ tenantId, objectId }) => ({ op: "unassignTeams" as const, tenantId, objectId, at })),
-      ...[...this.#entra.keys()].map((key) => ({ op: "unassignEntra" as const, objectId: key.slice("entra:".length), at })),
-      ...(this.#exchanged.size > 0 ? [{ op: "forgetExchanged" as const, at }] : []),
-    ];
-    if (events.length > 0) await this.#commit(...events);
+  clear(at: number): Promise<void> {
+    return this.#commit({ op: "clearAssignments", at });
   }
 
   /** Applies one event in memory (live, after the journal holds it, or at replay). */
@@ -232,6 +231,11 @@ export class Assignments {
         return;
       }
       case "forgetExchanged":
+        this.#exchanged.clear();
+        return;
+      case "clearAssignments":
+        for (const key of this.#teams.keys()) this.#unassign(this.#teams, key, event.at);
+        for (const key of this.#entra.keys()) this.#unassign(this.#entra, key, event.at);
         this.#exchanged.clear();
         return;
     }
@@ -299,6 +303,7 @@ function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string,
     case "unassignEntra":
       return areGuids(value.objectId) ? undefined : "without an object id";
     case "forgetExchanged":
+    case "clearAssignments":
       return undefined;
     case "exchange": {
       const id = typeof value.id === "string" ? value.id : "";
