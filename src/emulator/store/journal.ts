@@ -12,7 +12,8 @@ import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory } from "./dataDirFiles.js";
 import { lockDataDir } from "./dataDirLock.js";
-import { ASSIGNMENT_OPS, checkAssignmentEvent, type AssignmentEvent } from "./assignments.js";
+import { ASSIGNMENT_OPS, type AssignmentEvent } from "./assignments.js";
+import { checkAssignmentEvent } from "./assignmentEventChecks.js";
 
 /** The journal's file name inside the data directory. */
 export const JOURNAL_FILE = "journal.jsonl";
