@@ -53,7 +53,7 @@ describe("assignments in the journal", () => {
         false,
       );
       expect(await store.assignments.updateEntra([entra(USER), entra(OTHER)], 1002)).toBe(true);
-      await store.assignments.tokenExchanged(EXCHANGED, entraKey(OTHER), 1003);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(OTHER), store.assignments.generation(entraKey(OTHER))!, 1003);
       await store.assignments.updateEntra([OTHER], 1004);
     });
     await withStore(async (store) => {
@@ -80,7 +80,7 @@ describe("assignments in the journal", () => {
     await withStore(async (store) => {
       await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
       await store.assignments.updateEntra([entra(USER)], 2);
-      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 3);
+      await store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 3);
       await store.assignments.clear(4);
       expect(store.assignments.listExchanged()).toStrictEqual([]);
     });
@@ -89,10 +89,43 @@ describe("assignments in the journal", () => {
       expect(store.assignments.listTeams()).toStrictEqual([]);
       expect(store.assignments.listEntra()).toStrictEqual([]);
       expect(store.assignments.listExchanged()).toStrictEqual([]);
-      // With nothing left, a second reset writes nothing.
+      // One event, written also with nothing left: it clears what exists when it lands, so it cannot know.
       const before = await readFile(join(temp.path, JOURNAL_FILE), "utf8");
       await store.assignments.clear(5);
-      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(before);
+      expect(await readFile(join(temp.path, JOURNAL_FILE), "utf8")).toBe(`${before}${JSON.stringify({ op: "clearAssignments", at: 5 })}\n`);
+    });
+  });
+
+  it("a reset clears what the journal holds before it: a PUT and an exchange still being written are cleared, also after a restart", async () => {
+    await withStore(async (store) => {
+      await store.assignments.updateEntra([entra(USER)], 1);
+      // Both are on their way to the journal when the reset arrives: its event lands after theirs.
+      const put = store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 2);
+      const bulk = store.assignments.updateEntra([entra(OTHER)], 2);
+      const exchange = store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 2);
+      const reset = store.assignments.clear(3);
+      expect(await Promise.all([put, bulk, exchange, reset])).toStrictEqual([true, true, true, undefined]);
+      expect([store.assignments.listTeams(), store.assignments.listEntra(), store.assignments.listExchanged()]).toStrictEqual([[], [], []]);
+    });
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect([store.assignments.listTeams(), store.assignments.listEntra(), store.assignments.listExchanged()]).toStrictEqual([[], [], []]);
+    });
+  });
+
+  it("an exchange journalled after a reset finds its assignment gone: its token is revoked, also after a restart", async () => {
+    await withStore(async (store) => {
+      await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
+      const generation = store.assignments.generation(teamsKey(TENANT, USER))!;
+      await store.assignments.clear(2);
+      const id = `8:acs:${RESOURCE}_${TENANT}_${USER}`;
+      expect(await store.assignments.tokenExchanged(id, teamsKey(TENANT, USER), generation, 3)).toBe(false);
+      expect(store.assignments.listExchanged()).toStrictEqual([{ id, createdAt: 3, lastTokenIssuedAt: 3, revokedAt: 3 }]);
+    });
+    await withStore(async (store) => {
+      expect(store.assignments.listExchanged()).toStrictEqual([
+        { id: `8:acs:${RESOURCE}_${TENANT}_${USER}`, createdAt: 3, lastTokenIssuedAt: 3, revokedAt: 3 },
+      ]);
     });
   });
 
@@ -103,7 +136,7 @@ describe("assignments in the journal", () => {
       {
         op: "batch",
         events: [
-          { op: "assignEntra", assignment: entra(USER), at: 5 },
+          { op: "assignEntra", assignment: entra(USER), at: 5, generation: 1 },
           { op: "unassignEntra", objectId: OTHER, at: 5 },
         ],
       },
@@ -169,6 +202,33 @@ describe("assignments in the journal", () => {
     });
   });
 
+  it("replays journals written before generations: an exchange without one stands while its assignment exists", async () => {
+    await withStore(async () => undefined);
+    const lines = [
+      { op: "assignEntra", assignment: entra(USER), at: 1 },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), at: 2 },
+      { op: "unassignEntra", objectId: USER, at: 3 },
+      { op: "assignEntra", assignment: entra(USER), at: 4 },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), at: 5 },
+      { op: "assignEntra", assignment: entra(OTHER), at: 6, generation: "1" },
+      { op: "exchange", id: EXCHANGED, via: entraKey(USER), viaGeneration: -1, at: 7 },
+    ];
+    await appendFile(join(temp.path, JOURNAL_FILE), lines.map((value) => `${JSON.stringify(value)}\n`).join(""));
+    await withStore(async (store) => {
+      expect(store.damageReport).toBe(
+        damageReportOf(
+          "  line 7: assignEntra event with a generation that is not a count",
+          `  line 8: exchange event of ${EXCHANGED} with a generation that is not a count`,
+        ),
+      );
+      expect(store.assignments.exchanged(EXCHANGED)).toStrictEqual({ id: EXCHANGED, createdAt: 2, lastTokenIssuedAt: 5, revokedAt: 3 });
+      // An assignment of an older journal is of generation 0; the next one set is of generation 1.
+      expect(store.assignments.generation(entraKey(USER))).toBe(0);
+      await store.assignments.updateEntra([entra(OTHER)], 8);
+      expect(store.assignments.generation(entraKey(OTHER))).toBe(1);
+    });
+  });
+
   it("a write the disk refuses answers 503 and leaves every assignment as it was", async () => {
     await withStore(async (store) => {
       await store.assignments.setTeams({ objectId: USER, tenantId: TENANT, principalType: "user" }, 1);
@@ -180,7 +240,9 @@ describe("assignments in the journal", () => {
           .catch((error: unknown) => error),
         store.assignments.deleteTeams(TENANT, USER, 2).catch((error: unknown) => error),
         store.assignments.updateEntra([entra(OTHER), USER], 2).catch((error: unknown) => error),
-        store.assignments.tokenExchanged(EXCHANGED, entraKey(USER), 2).catch((error: unknown) => error),
+        store.assignments
+          .tokenExchanged(EXCHANGED, entraKey(USER), store.assignments.generation(entraKey(USER))!, 2)
+          .catch((error: unknown) => error),
       ]);
       for (const error of refusals) {
         expect(error).toBeInstanceOf(ServiceError);

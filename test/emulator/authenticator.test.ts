@@ -265,6 +265,16 @@ describe("createAuthenticator: the reason recorded with a refusal", () => {
     expect(await reasonOf(request)).toStrictEqual({ kind: "hostInvalid", host });
   });
 
+  it.each([[`/\\${HOST}${TARGET}`], [`//${HOST}${TARGET}`]])(
+    "the target %s is all path: a signature of the path after its host does not match it",
+    async (target) => {
+      const request = await signed();
+      const reason = await reasonOf({ ...request, target });
+      expect(reason).toMatchObject({ kind: "signatureMismatch" });
+      expect((reason as { stringToSign: string }).stringToSign.split("\n")[1]).toBe(`//${HOST}${TARGET}`);
+    },
+  );
+
   it("a bearer token sent to a host that is not loopback is refused, naming the host", async () => {
     const request = await signed({ host: "example.com:8089" });
     request.headers.authorization = "Bearer abc";

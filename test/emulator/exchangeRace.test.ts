@@ -36,11 +36,11 @@ beforeAll(async () => {
 afterAll(() => minter.close());
 
 /** A context whose minter signs for real, but only after `during` ran (the deletion, landing mid-exchange). */
-function contextDeleting(store: IdentityStore, during: () => Promise<void>): OperationContext {
+function contextDeleting(store: IdentityStore, during: () => Promise<void>, now = NOW): OperationContext {
   return {
     store,
     minter: { ...minter, mint: async (request) => (await during(), minter.mint(request)) },
-    now: () => NOW,
+    now: () => now,
     endpoint: () => "http://127.0.0.1:1",
   };
 }
@@ -75,7 +75,7 @@ describe("an assignment deleted while its exchange mints", () => {
     const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     const assignment = { objectId: USER, tenantId: TENANT, principalType: "user", clientIds: [APP] };
     await store.assignments.updateEntra([assignment], NOW - 30);
-    await store.assignments.tokenExchanged(ENTRA_ID, entraKey(USER), NOW - 20);
+    await store.assignments.tokenExchanged(ENTRA_ID, entraKey(USER), store.assignments.generation(entraKey(USER))!, NOW - 20);
     const context = contextDeleting(store, () => store.assignments.updateEntra([USER], NOW - 10).then(() => undefined));
     await expect(EXCHANGE_OPERATIONS.exchangeEntraToken(context, request("2025-03-02-preview"))).rejects.toStrictEqual(
       REVOKED_WHILE_MINTED,
@@ -87,12 +87,62 @@ describe("an assignment deleted while its exchange mints", () => {
       revokedAt: NOW,
     });
     await store.assignments.updateEntra([assignment], NOW + 10);
-    expect(await store.assignments.tokenExchanged(ENTRA_ID, entraKey(USER), NOW + 20)).toBe(true);
+    expect(await store.assignments.tokenExchanged(ENTRA_ID, entraKey(USER), store.assignments.generation(entraKey(USER))!, NOW + 20)).toBe(
+      true,
+    );
     const standing = { id: ENTRA_ID, createdAt: NOW - 20, lastTokenIssuedAt: NOW + 20, revokedAt: NOW };
     expect(store.assignments.exchanged(ENTRA_ID)).toStrictEqual(standing);
     await store.close();
     const reopened = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
     expect(reopened.assignments.exchanged(ENTRA_ID)).toStrictEqual(standing);
+    await reopened.close();
+  });
+
+  it("Entra: deleted and set again (with no clientIds) while minted, the exchange answers 403 and is revoked, also after a restart", async () => {
+    const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
+    const assignment = { objectId: USER, tenantId: TENANT, principalType: "user", clientIds: [APP] };
+    await store.assignments.updateEntra([assignment], NOW - 30);
+    const context = contextDeleting(store, async () => {
+      await store.assignments.updateEntra([USER], NOW - 20);
+      await store.assignments.updateEntra([{ ...assignment, clientIds: [] }], NOW - 10);
+    });
+    await expect(EXCHANGE_OPERATIONS.exchangeEntraToken(context, request("2025-03-02-preview"))).rejects.toStrictEqual(
+      REVOKED_WHILE_MINTED,
+    );
+    const revoked = { id: ENTRA_ID, createdAt: NOW, lastTokenIssuedAt: NOW, revokedAt: NOW };
+    expect([store.assignments.exchanged(ENTRA_ID), store.assignments.entra(USER)?.clientIds]).toStrictEqual([revoked, []]);
+    await store.close();
+    const reopened = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
+    expect([reopened.damageReport, reopened.assignments.exchanged(ENTRA_ID)]).toStrictEqual([undefined, revoked]);
+    await reopened.close();
+  });
+
+  it("Teams: deleted and set again while minted, the exchange answers 403 and is revoked; replaced only, its token stands", async () => {
+    const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
+    const user = { objectId: USER, tenantId: TENANT, principalType: "user" };
+    await store.assignments.setTeams(user, NOW - 30);
+    const recreating = contextDeleting(store, async () => {
+      await store.assignments.deleteTeams(TENANT, USER, NOW - 20);
+      await store.assignments.setTeams({ ...user, clientIds: [APP] }, NOW - 10);
+    });
+    await expect(EXCHANGE_OPERATIONS.exchangeTeamsExtensionToken(recreating, request("2025-06-30", [TEAMS_SCOPE]))).rejects.toStrictEqual(
+      REVOKED_WHILE_MINTED,
+    );
+    const revoked = { id: TEAMS_ID, createdAt: NOW, lastTokenIssuedAt: NOW, revokedAt: NOW };
+    expect(store.assignments.exchanged(TEAMS_ID)).toStrictEqual(revoked);
+    // A replacement (PUT 200) is the same assignment: it revokes no token, so neither the one being minted.
+    const replacing = contextDeleting(
+      store,
+      () => store.assignments.setTeams({ ...user, principalType: "resourceAccount" }, NOW + 40).then(() => undefined),
+      NOW + 50,
+    );
+    const reply = await EXCHANGE_OPERATIONS.exchangeTeamsExtensionToken(replacing, request("2025-06-30", [TEAMS_SCOPE]));
+    expect(reply.status).toBe(200);
+    const standing = { ...revoked, lastTokenIssuedAt: NOW + 50 };
+    expect(store.assignments.exchanged(TEAMS_ID)).toStrictEqual(standing);
+    await store.close();
+    const reopened = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
+    expect([reopened.damageReport, reopened.assignments.exchanged(TEAMS_ID)]).toStrictEqual([undefined, standing]);
     await reopened.close();
   });
 

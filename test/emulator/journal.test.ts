@@ -110,6 +110,43 @@ describe("replay of a damaged journal", () => {
       `${JSON.stringify({ op: "create", id: A, at: 1 })}\n${JSON.stringify({ op: "resource", resourceId: RESOURCE })}\n`,
     );
   });
+  it("keeps the resource and every identity of a journal of batch lines whose resource line is damaged", async () => {
+    let store = await IdentityStore.open({ dataDir: temp.path });
+    const resourceId = store.resourceId;
+    // createUserAndToken writes each identity as one batch line: a create and an issue.
+    const ids = [(await store.create(undefined, 1, undefined, true)).id, (await store.create(undefined, 2, undefined, true)).id];
+    await store.close();
+    const path = join(temp.path, JOURNAL_FILE);
+    const [resourceLine, ...batches] = (await readFile(path, "utf8")).split("\n");
+    expect([resourceLine, batches.map((line) => JSON.parse(line || "{}").op)]).toStrictEqual([
+      JSON.stringify({ op: "resource", resourceId }),
+      ["batch", "batch", undefined],
+    ]);
+    await writeFile(path, [resourceLine!.replace('"resourceId"', '"resourceI\u0000"'), ...batches].join("\n"));
+    store = await IdentityStore.open({ dataDir: temp.path });
+    try {
+      expect([store.resourceId, store.list().map(({ id, lastTokenIssuedAt }) => [id, lastTokenIssuedAt])]).toStrictEqual([
+        resourceId,
+        [
+          [ids[0], 1],
+          [ids[1], 2],
+        ],
+      ]);
+      expect(store.damageReport).toBe(
+        [
+          `The emulator journal ${path} is damaged; started without what these lines held:`,
+          `  line 1: unreadable (${resourceLine!.length} bytes; op "resource")`,
+          "Every other change was kept. The damaged lines stay in the file.",
+        ].join("\n"),
+      );
+    } finally {
+      await store.close();
+    }
+    // The resource line appended at this start names the same resource: a second start agrees.
+    store = await IdentityStore.open({ dataDir: temp.path });
+    expect([store.resourceId, store.list().length]).toStrictEqual([resourceId, 2]);
+    await store.close();
+  });
 });
 
 describe("persistence across restarts", () => {

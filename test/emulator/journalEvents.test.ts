@@ -100,6 +100,24 @@ describe("resourceOf", () => {
     ).toBe(RESOURCE);
   });
 
+  it("without a resource event, reads the identity ids inside batch events too", () => {
+    expect(
+      resourceOf(
+        lines(
+          { op: "batch", events: "no" },
+          { op: "batch", events: [null, [A], { op: "create", id: 5 }] },
+          {
+            op: "batch",
+            events: [
+              { op: "create", id: A, at: 1 },
+              { op: "issue", id: `8:acs:${OTHER}_${GUID}`, at: 1 },
+            ],
+          },
+        ),
+      ),
+    ).toBe(RESOURCE);
+  });
+
   it("takes no resource id or identity id that is not text, even one that reads as a GUID", () => {
     expect(
       resourceOf(lines({ op: "resource", resourceId: [OTHER] }, { op: "create", id: [`8:acs:${OTHER}_${GUID}`] }, { op: "create", id: A })),

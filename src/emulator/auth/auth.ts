@@ -11,6 +11,7 @@ import { isLoopbackHost } from "../../auth/endpoint.js";
 import { EMPTY_CONTENT_HASH, parseAuthorizationHeader, stringToSign } from "../../auth/signing.js";
 import { denied } from "../routes/errors.js";
 import { shortened } from "../pipeline/reasons.js";
+import { requestUrl } from "../pipeline/requestTarget.js";
 
 /** How far `x-ms-date` may be from the emulator's clock, either way. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
@@ -108,7 +109,7 @@ function signedUrl(request: AuthRequest): URL {
   if (host === undefined) throw denied({ kind: "hostMissing" });
   let url: URL;
   try {
-    url = new URL(request.target, `http://${host}`);
+    url = requestUrl(request.target, `http://${host}`);
   } catch {
     throw denied({ kind: "hostInvalid", host });
   }

@@ -29,6 +29,7 @@ const SCOPE_OF_PERMISSION: Readonly<Record<string, string>> = {
 /** What an exchange found: the identity, the assignment it went through, and the token's scopes. */
 interface Grant {
   id: string;
+  /** The key of the assignment the exchange went through. */
   via: string;
   scopes: string[];
 }
@@ -93,8 +94,11 @@ function coveringAssignments(context: OperationContext, user: EntraUser): EntraA
 async function exchanged(context: OperationContext, user: EntraUser, grant: Grant): Promise<Reply> {
   const now = context.now();
   const expiresAt = Math.min(user.expiresAt, now + DAY_MS);
+  const { assignments } = context.store;
+  // The assignment as checked: one deleted and set again while the token is minted is another.
+  const generation = assignments.generation(grant.via);
   const accessToken = await context.minter.mint({ id: grant.id, scopes: grant.scopes, issuedAt: now, expiresAt });
-  if (!(await context.store.assignments.tokenExchanged(grant.id, grant.via, now))) {
+  if (generation === undefined || !(await assignments.tokenExchanged(grant.id, grant.via, generation, now))) {
     throw forbidden(
       "UserNotAssigned",
       `The assignment the exchange went through was deleted while the token was issued; the token is revoked.`,

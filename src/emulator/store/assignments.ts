@@ -4,7 +4,6 @@
  * token through them. Kept like identities: every change is a journal event, applied in memory by
  * {@link Assignments.apply} live and at replay, and only once the journal holds it.
  */
-import { areGuids } from "../routes/guid.js";
 import type { IdentityRecord } from "../types.js";
 
 /** A Teams Phone extensibility assignment, as the service returns it. Ids are lower-case GUIDs. */
@@ -36,16 +35,27 @@ export interface ExchangedIdentity extends IdentityRecord {
   readonly lastTokenIssuedAt: number;
 }
 
-/** The journal events of assignments and exchanges. */
+/**
+ * The journal events of assignments and exchanges.
+ *
+ * An assignment's generation tells it from one deleted and set again under the same key: an `assign`
+ * event that creates the assignment gives it the event's `generation` (unique in the journal; 0 in
+ * journals written before generations), one that replaces it keeps the generation it has.
+ */
 export type AssignmentEvent =
-  | { op: "assignTeams"; assignment: TeamsExtensionAssignment; at: number }
+  | { op: "assignTeams"; assignment: TeamsExtensionAssignment; at: number; generation?: number }
   | { op: "unassignTeams"; tenantId: string; objectId: string; at: number }
-  | { op: "assignEntra"; assignment: EntraAssignment; at: number }
+  | { op: "assignEntra"; assignment: EntraAssignment; at: number; generation?: number }
   | { op: "unassignEntra"; objectId: string; at: number }
-  /** A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}). */
-  | { op: "exchange"; id: string; via: string; at: number }
-  /** Every identity minted by exchange is forgotten (a reset). */
-  | { op: "forgetExchanged"; at: number };
+  /**
+   * A token issued to `id` through the assignment `via` ({@link teamsKey} or {@link entraKey}) of
+   * generation `viaGeneration`, as the exchange checked it (absent in older journals: any generation).
+   */
+  | { op: "exchange"; id: string; via: string; viaGeneration?: number; at: number }
+  /** Every identity minted by exchange is forgotten (a reset, in journals before `clearAssignments`). */
+  | { op: "forgetExchanged"; at: number }
+  /** A reset: every assignment there is when this event is applied is deleted, every exchanged identity forgotten. */
+  | { op: "clearAssignments"; at: number };
 
 /** The `op` of every {@link AssignmentEvent}. */
 export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
@@ -55,6 +65,7 @@ export const ASSIGNMENT_OPS: ReadonlySet<string> = new Set([
   "unassignEntra",
   "exchange",
   "forgetExchanged",
+  "clearAssignments",
 ]);
 
 /** The key a Teams assignment is known by, also in `exchange` events. */
@@ -81,6 +92,10 @@ export class Assignments {
   readonly #teams = new Map<string, TeamsExtensionAssignment>();
   readonly #entra = new Map<string, EntraAssignment>();
   readonly #exchanged = new Map<string, MutableExchanged>();
+  /** The generation of each assignment, by key (see {@link AssignmentEvent}). */
+  readonly #generations = new Map<string, number>();
+  /** Above every generation written or replayed: the next `assign` event's. */
+  #nextGeneration = 1;
   readonly #commit: (...events: AssignmentEvent[]) => Promise<void>;
   /** The exchange events applied after their assignment was gone, for {@link Assignments.tokenExchanged} to answer. */
   readonly #arrivedRevoked = new WeakSet<AssignmentEvent>();
@@ -101,7 +116,7 @@ export class Assignments {
    */
   async setTeams(assignment: TeamsExtensionAssignment, at: number): Promise<boolean> {
     const created = this.teams(assignment.tenantId, assignment.objectId) === undefined;
-    await this.#commit({ op: "assignTeams", assignment, at });
+    await this.#commit({ op: "assignTeams", assignment, at, generation: this.#nextGeneration++ });
     return created;
   }
 
@@ -138,7 +153,9 @@ export class Assignments {
     const created = typeof first === "object" && this.entra(first.objectId) === undefined;
     await this.#commit(
       ...changes.map((change): AssignmentEvent =>
-        typeof change === "string" ? { op: "unassignEntra", objectId: change, at } : { op: "assignEntra", assignment: change, at },
+        typeof change === "string"
+          ? { op: "unassignEntra", objectId: change, at }
+          : { op: "assignEntra", assignment: change, at, generation: this.#nextGeneration++ },
       ),
     );
     return created;
@@ -155,43 +172,45 @@ export class Assignments {
     return [...this.#exchanged.values()].map(snapshot);
   }
 
+  /** The generation of the assignment of a key ({@link teamsKey} or {@link entraKey}), for the exchange to record. */
+  generation(key: string): number | undefined {
+    return this.#generations.get(key);
+  }
+
   /**
-   * Records a token exchanged for `id` through the assignment `via`.
+   * Records a token exchanged for `id` through the assignment `via`, of the generation the exchange
+   * checked ({@link Assignments.generation}).
    *
-   * @returns whether the token stands: `false` when the assignment was deleted between the exchange's
-   * check and this record (the token minted meanwhile is revoked).
+   * @returns whether the token stands: `false` when the assignment was deleted (also when set again
+   * since) between the exchange's check and this record (the token minted meanwhile is revoked).
    * @throws as {@link Assignments.setTeams}.
    */
-  async tokenExchanged(id: string, via: string, at: number): Promise<boolean> {
-    const event: AssignmentEvent = { op: "exchange", id, via, at };
+  async tokenExchanged(id: string, via: string, viaGeneration: number, at: number): Promise<boolean> {
+    const event: AssignmentEvent = { op: "exchange", id, via, viaGeneration, at };
     await this.#commit(event);
     return !this.#arrivedRevoked.has(event);
   }
 
   /**
-   * Deletes every assignment and forgets the exchanged identities (a reset), in one journal write,
-   * so that a restart does not bring them back. @throws as {@link Assignments.setTeams}.
+   * Deletes every assignment and forgets the exchanged identities (a reset), with one journal event
+   * applied to whatever exists when it lands, so that a change written just before it (a PUT, an
+   * exchange) is cleared too, also after a restart. @throws as {@link Assignments.setTeams}.
    */
-  async clear(at: number): Promise<void> {
-    const events: AssignmentEvent[] = [
-      ...[...this.#teams.values()].map(({ tenantId, objectId }) => ({ op: "unassignTeams" as const, tenantId, objectId, at })),
-      ...[...this.#entra.keys()].map((key) => ({ op: "unassignEntra" as const, objectId: key.slice("entra:".length), at })),
-      ...(this.#exchanged.size > 0 ? [{ op: "forgetExchanged" as const, at }] : []),
-    ];
-    if (events.length > 0) await this.#commit(...events);
+  clear(at: number): Promise<void> {
+    return this.#commit({ op: "clearAssignments", at });
   }
 
   /** Applies one event in memory (live, after the journal holds it, or at replay). */
   apply(event: AssignmentEvent): void {
     switch (event.op) {
       case "assignTeams":
-        this.#teams.set(teamsKey(event.assignment.tenantId, event.assignment.objectId), event.assignment);
+        this.#assign(this.#teams, teamsKey(event.assignment.tenantId, event.assignment.objectId), event.assignment, event.generation);
         return;
       case "unassignTeams":
         this.#unassign(this.#teams, teamsKey(event.tenantId, event.objectId), event.at);
         return;
       case "assignEntra":
-        this.#entra.set(entraKey(event.assignment.objectId), event.assignment);
+        this.#assign(this.#entra, entraKey(event.assignment.objectId), event.assignment, event.generation);
         return;
       case "unassignEntra":
         this.#unassign(this.#entra, entraKey(event.objectId), event.at);
@@ -200,12 +219,12 @@ export class Assignments {
         const record = this.#exchanged.get(event.id) ?? { id: event.id, createdAt: event.at, lastTokenIssuedAt: event.at, via: new Set() };
         record.lastTokenIssuedAt = event.at;
         this.#exchanged.set(event.id, record);
-        if (this.#assigned(event.via)) {
+        if (this.#assigned(event.via, event.viaGeneration)) {
           record.via.add(event.via);
           return;
         }
-        // The assignment was deleted while the token was minted (the exchange checked it before): the
-        // deletion revokes this token too, live and at replay alike.
+        // The assignment was deleted (and maybe set again) while the token was minted (the exchange
+        // checked it before): the deletion revokes this token too, live and at replay alike.
         record.revokedAt = Math.max(record.revokedAt ?? event.at, event.at);
         this.#arrivedRevoked.add(event);
         return;
@@ -213,17 +232,34 @@ export class Assignments {
       case "forgetExchanged":
         this.#exchanged.clear();
         return;
+      case "clearAssignments":
+        for (const key of this.#teams.keys()) this.#unassign(this.#teams, key, event.at);
+        for (const key of this.#entra.keys()) this.#unassign(this.#entra, key, event.at);
+        this.#exchanged.clear();
+        return;
     }
   }
 
-  /** Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists. */
-  #assigned(key: string): boolean {
-    return key.startsWith("teams:") ? this.#teams.has(key) : this.#entra.has(key);
+  /** Creates (with the event's generation) or replaces (keeping its generation) the assignment of a key. */
+  #assign<T>(map: Map<string, T>, key: string, assignment: T, generation = 0): void {
+    if (!map.has(key)) this.#generations.set(key, generation);
+    this.#nextGeneration = Math.max(this.#nextGeneration, generation + 1);
+    map.set(key, assignment);
+  }
+
+  /**
+   * Whether the assignment of a key ({@link teamsKey} or {@link entraKey}) exists, of `generation`
+   * (of any when `undefined`, as in journals written before generations).
+   */
+  #assigned(key: string, generation: number | undefined): boolean {
+    const current = this.#generations.get(key);
+    return current !== undefined && (generation === undefined || generation === current);
   }
 
   /** A deleted assignment revokes every token exchanged through it (the REST specification's pull request says so). */
   #unassign(map: Map<string, unknown>, key: string, at: number): void {
     map.delete(key);
+    this.#generations.delete(key);
     for (const record of this.#exchanged.values()) {
       if (!record.via.delete(key)) continue;
       record.revokedAt = at;
@@ -240,46 +276,4 @@ function byText(a: string, b: string): number {
 
 function snapshot({ via: _via, ...record }: MutableExchanged): ExchangedIdentity {
   return Object.freeze(record);
-}
-
-/**
- * Checks that a journal line is an assignment event of the resource `resourceId`.
- *
- * @returns the event, or why it is damage.
- */
-export function checkAssignmentEvent(value: Record<string, unknown>, resourceId: string): AssignmentEvent | string {
-  const op = value.op as AssignmentEvent["op"];
-  if (typeof value.at !== "number" || !Number.isFinite(value.at)) return `${op} event without a valid time`;
-  const problem = assignmentEventProblem(op, value, resourceId);
-  return problem === undefined ? (value as AssignmentEvent) : `${op} event ${problem}`;
-}
-
-function assignmentEventProblem(op: AssignmentEvent["op"], value: Record<string, unknown>, resourceId: string): string | undefined {
-  switch (op) {
-    case "assignTeams":
-    case "assignEntra":
-      return assignmentProblem(value.assignment, op === "assignEntra");
-    case "unassignTeams":
-      return areGuids(value.tenantId, value.objectId) ? undefined : "without a tenant id and object id";
-    case "unassignEntra":
-      return areGuids(value.objectId) ? undefined : "without an object id";
-    case "forgetExchanged":
-      return undefined;
-    case "exchange": {
-      const id = typeof value.id === "string" ? value.id : "";
-      const rest = id.startsWith(`8:acs:${resourceId}_`) ? id.slice(`8:acs:${resourceId}_`.length).replace(/^wf_/, "").split("_") : [];
-      if (rest.length !== 2 || !areGuids(...rest)) return `of an identity not of this resource (${id.slice(0, 100)})`;
-      return typeof value.via === "string" && /^(teams|entra):/.test(value.via)
-        ? undefined
-        : `of ${id} without the assignment it went through`;
-    }
-  }
-}
-
-function assignmentProblem(value: unknown, clientIdsRequired: boolean): string | undefined {
-  const assignment = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
-  const { objectId, tenantId, principalType, clientIds } = assignment;
-  if (!areGuids(objectId, tenantId) || typeof principalType !== "string") return "without a valid assignment";
-  if (clientIds === undefined && !clientIdsRequired) return undefined;
-  return Array.isArray(clientIds) && areGuids(...(clientIds as unknown[])) ? undefined : "with client ids that are not GUIDs";
 }

@@ -12,7 +12,8 @@ import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory } from "./dataDirFiles.js";
 import { lockDataDir } from "./dataDirLock.js";
-import { ASSIGNMENT_OPS, checkAssignmentEvent, type AssignmentEvent } from "./assignments.js";
+import { ASSIGNMENT_OPS, type AssignmentEvent } from "./assignments.js";
+import { checkAssignmentEvent } from "./assignmentEventChecks.js";
 
 /** The journal's file name inside the data directory. */
 export const JOURNAL_FILE = "journal.jsonl";
@@ -265,17 +266,26 @@ function checkSingleEvent(value: Record<string, unknown>, resourceId: string): S
 
 /**
  * The resource a journal belongs to: its `resource` event's, or, when that line was lost, the one
- * its first identity id names. `undefined` for a new journal.
+ * its first identity id names, also inside a batch (createUserAndToken and bulk updates write only
+ * batches). `undefined` for a new journal.
  */
 export function resourceOf(lines: readonly JournalLine[]): string | undefined {
   for (const { value } of lines) {
     if (value.op === "resource" && typeof value.resourceId === "string" && GUID.test(value.resourceId)) return value.resourceId;
   }
-  for (const { value } of lines) {
+  for (const value of lines.flatMap((line) => eventsOf(line.value))) {
     const match = typeof value.id === "string" ? /^8:acs:([0-9a-f-]{36})_/.exec(value.id) : null;
     if (match && GUID.test(match[1]!)) return match[1];
   }
   return undefined;
+}
+
+/** The events a line holds: a batch's objects, or the line itself. */
+function eventsOf(value: Record<string, unknown>): Record<string, unknown>[] {
+  if (value.op !== "batch" || !Array.isArray(value.events)) return [value];
+  return value.events.filter(
+    (event): event is Record<string, unknown> => typeof event === "object" && event !== null && !Array.isArray(event),
+  );
 }
 
 /** The warning printed at start for a damaged journal: which lines, and what they held. */
