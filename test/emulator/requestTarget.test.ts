@@ -95,3 +95,14 @@ describe("a request target with a host after its first slash", () => {
     expect(created.status).toBe(201);
   });
 });
+
+describe("the admin API's targets", () => {
+  it("reads a backslash in its path as no endpoint, not as a slash: /_emulator/api\\reset resets nothing", async () => {
+    const id = await createIdentity(emulator);
+    expect(await raw("POST", "/_emulator/api\\reset")).toStrictEqual({
+      status: 404,
+      json: { error: { code: "NotFound", message: "No such admin API endpoint." } },
+    });
+    expect(emulator.identity(id)).toBeDefined();
+  });
+});
