@@ -12,7 +12,8 @@
 //
 // Environment: SOAK_SECONDS (measured duration, default 60), SOAK_WARMUP_SECONDS (default 30:
 // the heap and the emulator's bounded caches fill up first; the two repeatability memories hold
-// 10,000 creates each, which this load reaches in about 15 s), SOAK_CONNECTIONS (default 16),
+// 10,000 creates each, which this load reaches in about 15 s; the warm-up goes on until 12,000
+// creates are done, up to 120 s, so that a loaded machine measures full caches too), SOAK_CONNECTIONS (default 16),
 // SOAK_VERBOSE=1 (print every RSS sample).
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -28,6 +29,10 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const MAX_RSS_GROWTH = 0.2;
+/** Creates that fill the emulator's two repeatability memories (10,000 each), with a margin. */
+const WARMUP_CREATES = 12_000;
+/** However slow the machine, the warm-up ends here. */
+const MAX_WARMUP_SECONDS = 120;
 const SAMPLE_MS = 500;
 const CLI = fileURLToPath(new URL("../dist/esm/cli/main.js", import.meta.url));
 const CLIENT = new URL("../dist/esm/index.js", import.meta.url);
@@ -81,6 +86,7 @@ async function lifecycles(clients, stop, stats) {
           user = created.user ?? created;
         }),
       );
+      stats.creates += 1;
       for (let index = 0; index < 3; index += 1) await call(client.issueToken(user, ["chat"], { tokenExpiresInMinutes: 60 }));
       await call(preview.getUser(user));
       await call(client.revokeTokens(user));
@@ -99,14 +105,19 @@ const clients = {
   client: new CommunicationIdentityClient(emulator.connectionString, options),
   preview: new CommunicationIdentityClient(emulator.connectionString, { ...options, apiVersion: "2025-03-02-preview" }),
 };
-const stats = { requests: 0, errors: 0, firstError: undefined };
+const stats = { requests: 0, creates: 0, errors: 0, firstError: undefined };
 const startedAt = Date.now();
-const endAt = startedAt + (WARMUP_SECONDS + SECONDS) * 1000;
+let endAt = Infinity;
 const loops = Promise.all(Array.from({ length: CONNECTIONS }, () => lifecycles(clients, () => Date.now() >= endAt, stats)));
 
+// The warm-up lasts WARMUP_SECONDS and until the bounded caches are full (WARMUP_CREATES creates),
+// however slow the machine: on a loaded one the caches would still be filling while RSS is measured.
 await sleep(WARMUP_SECONDS * 1000);
+while (stats.creates < WARMUP_CREATES && Date.now() - startedAt < MAX_WARMUP_SECONDS * 1000) await sleep(SAMPLE_MS);
 const warmRequests = stats.requests;
+const warmupSeconds = Math.round((Date.now() - startedAt) / 1000);
 const measuredFrom = Date.now();
+endAt = measuredFrom + SECONDS * 1000;
 const samples = [];
 while (Date.now() < endAt) {
   samples.push({ at: Date.now(), rss: rssOf(emulator.child.pid) });
@@ -137,7 +148,7 @@ const failures = [
   ...(exitCode !== 0 ? [`the emulator did not stop cleanly on SIGTERM (${exitCode}): ${emulator.stderr()}`] : []),
 ];
 console.log(
-  `soak: ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up) at ${CONNECTIONS} connections: ${measured} requests (${Math.round(measured / SECONDS)}/s), ` +
+  `soak: ${SECONDS} s (after ${warmupSeconds} s warm-up, ${stats.creates} creates in all) at ${CONNECTIONS} connections: ${measured} requests (${Math.round(measured / SECONDS)}/s), ` +
     `${stats.errors} errors; emulator RSS floor ${mb(rssAfterWarmup)} after warm-up, ${mb(rssAtEnd)} at the end ` +
     `(${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%, peak ${mb(rssPeak)}) - ${failures.length ? `FAILED: ${failures.join("; ")}` : "ok"}`,
 );
