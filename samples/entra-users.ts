@@ -50,7 +50,7 @@ try {
     console.log("Removed the group's assignment (null in a merge patch)");
     const refusal = await refusalOf(signIn());
     console.log(refusal ? `The member's next exchange is refused: ${refusal}` : "The member's next exchange was not refused");
-    const revoked = await revokedOnEmulator(connection, communicationUserId!);
+    const revoked = revokedOnEmulator(connection, communicationUserId!);
     if (revoked !== undefined) console.log(`The token exchanged before is revoked: ${revoked}`);
 
     await admin.updateEntraAssignments({ [partnerTenantId]: null, [otherUserId]: null });

@@ -41,7 +41,7 @@ try {
     // A new sign-in: the first credential would hand out the token it has until that expires.
     const refusal = await refusalOf(signIn());
     console.log(refusal ? `The next exchange is refused: ${refusal}` : "The next exchange was not refused");
-    const revoked = await revokedOnEmulator(connection, communicationUserId!);
+    const revoked = revokedOnEmulator(connection, communicationUserId!);
     if (revoked !== undefined) console.log(`The token exchanged before is revoked: ${revoked}`);
   }
 } finally {

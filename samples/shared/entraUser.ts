@@ -51,14 +51,13 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 /**
- * On the emulator, whether the tokens an exchanged identity got so far are revoked (its admin API
+ * On the emulator, whether the tokens an exchanged identity got so far are revoked (the emulator
  * says when); `undefined` against a real resource, which cannot be asked.
  */
-export async function revokedOnEmulator(connection: Connection, communicationUserId: string): Promise<boolean | undefined> {
+export function revokedOnEmulator(connection: Connection, communicationUserId: string): boolean | undefined {
   if (!connection.emulator) return undefined;
-  const response = await fetch(`${connection.endpoint}/_emulator/api/identities/${encodeURIComponent(communicationUserId)}`);
-  const { identity } = (await response.json()) as { identity: { lastTokenIssuedAt: string; revokedAt?: string } };
-  return identity.revokedAt !== undefined && Date.parse(identity.revokedAt) >= Date.parse(identity.lastTokenIssuedAt);
+  const identity = connection.emulator.identity(communicationUserId);
+  return identity?.revokedAt !== undefined && identity.revokedAt >= (identity.lastTokenIssuedAt ?? identity.createdAt);
 }
 
 /** How the service refuses an exchange (e.g. `"403 UserNotAssigned"`), or `undefined` when it exchanges. */

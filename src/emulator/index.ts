@@ -109,8 +109,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokenPublicKey: minter.publicKey,
       tokenKeyId: minter.keyId,
       faults,
-      identities: () => store.list(),
-      identity: (id) => store.get(id),
+      // Identities minted by exchange too: a test sees who exchanged and whether that was revoked.
+      identities: () => [...store.list(), ...store.assignments.listExchanged()].sort((a, b) => a.createdAt - b.createdAt),
+      identity: (id) => store.get(id) ?? store.assignments.exchanged(id),
       close: async () => {
         dashboard?.close();
         await server.close();

@@ -166,9 +166,13 @@ export interface Emulator {
   readonly tokenKeyId: string;
   /** Fault injection for tests. */
   readonly faults: Faults;
-  /** A snapshot of the live (not deleted) identities, oldest first. */
+  /**
+   * A snapshot of the live (not deleted) identities, oldest first, with those minted by a token
+   * exchange (`createdAt` their first exchange; `revokedAt` set when an assignment they went
+   * through was deleted).
+   */
   identities(): IdentityRecord[];
-  /** One identity by id, or `undefined` when unknown or deleted. */
+  /** One identity by id (also one minted by exchange), or `undefined` when unknown or deleted. */
   identity(id: string): IdentityRecord | undefined;
   /**
    * Stops accepting connections, lets in-flight requests finish, closes keep-alive sockets and

@@ -313,7 +313,18 @@ describe("identities minted by exchange", () => {
     clock += 60_000;
     expect((await call("DELETE", `/access/teamsExtension/tenants/${TENANT}/assignments/${USER}?api-version=${STABLE}`)).status).toBe(204);
     expect((await admin(TEAMS_ID)).identity.revokedAt).toBe(iso(START + 180_000));
+    // The handle a test holds sees them too, beside the resource's own identities.
+    const own = (await call("POST", `/identities?api-version=${PREVIEW}`, {})).json.identity.id as string;
+    expect(emulator.identity(ENTRA_ID)).toStrictEqual({
+      id: ENTRA_ID,
+      createdAt: START,
+      lastTokenIssuedAt: START + 120_000,
+      revokedAt: START + 60_000,
+    });
+    expect(emulator.identities().map((identity) => identity.id)).toStrictEqual([ENTRA_ID, TEAMS_ID, own]);
     expect((await send(emulator.endpoint, { method: "POST", path: "/_emulator/api/reset" })).status).toBe(204);
+    expect(emulator.identity(ENTRA_ID)).toBeUndefined();
+    expect(emulator.identities()).toStrictEqual([]);
     expect(await admin(ENTRA_ID)).toStrictEqual({ error: { code: "NotFound", message: `No identity ${ENTRA_ID}.` } });
   });
 });
