@@ -274,6 +274,15 @@ describe("checkCustomId", () => {
     for (const version of versions) expect(checkApiVersion("op", version, versions)).toBeUndefined();
   });
 
+  it("checkApiVersion separates three or more other versions with commas", () => {
+    expect(refused(() => checkApiVersion("op", "2023-10-01", ["2025-06-30", "2025-03-02-preview", "2024-01-01"]))).toStrictEqual(
+      v400(
+        "RangeError",
+        'op needs api-version 2025-06-30 (or 2025-03-02-preview, 2024-01-01), but this client uses 2023-10-01: create the client with { apiVersion: "2025-06-30" }.',
+      ),
+    );
+  });
+
   it("checkOperation checks the options first, then the api-version", () => {
     const versions = FEATURE_API_VERSIONS.entra;
     expect(refused(() => checkOperation("op", 1, "2023-10-01", versions))).toStrictEqual(

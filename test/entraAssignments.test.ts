@@ -120,6 +120,11 @@ describe("bodies", () => {
     [{}, "a list without a value array"],
     [{ value: {} }, "a list without a value array"],
     [{ value: [{ ...ENTRA_ASSIGNMENT, clientIds: [1] }] }, "an assignment whose clientIds is not a list of strings"],
+    // An Entra assignment always has clientIds, also in a list (a Teams extension one may leave it out).
+    [
+      { value: [{ objectId: OBJECT_ID, tenantId: TENANT_ID, principalType: "user" }] },
+      "an assignment whose clientIds is not a list of strings",
+    ],
     ["[]", "a list without a value array"],
   ])("updateEntraAssignments: an answer it cannot read fails with PARSE_ERROR: %j", async (body, what) => {
     server.reply = () => [200, body === "[]" ? [] : body];

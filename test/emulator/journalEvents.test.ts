@@ -64,6 +64,36 @@ describe("checkEvent", () => {
   });
 });
 
+describe("checkEvent of a batch", () => {
+  const create = { op: "create", id: A, at: 1 };
+  const issue = { op: "issue", id: A, at: 2 };
+
+  it("accepts a batch of good events, as exactly those events", () => {
+    expect(checkEvent({ op: "batch", events: [create, issue] }, RESOURCE)).toStrictEqual({ op: "batch", events: [create, issue] });
+  });
+
+  it.each([
+    ["no events", { op: "batch" }, "batch event without its events"],
+    ["events that are not a list", { op: "batch", events: { 0: create } }, "batch event without its events"],
+    ["an empty list", { op: "batch", events: [] }, "batch event without its events"],
+    ["a null event", { op: "batch", events: [create, null] }, "batch event whose event 2 of 2 is damaged: not an object"],
+    ["a list as an event", { op: "batch", events: [[create]] }, "batch event whose event 1 of 1 is damaged: not an object"],
+    ["a text event", { op: "batch", events: ["create"] }, "batch event whose event 1 of 1 is damaged: not an object"],
+    [
+      "one damaged event among good ones",
+      { op: "batch", events: [create, { op: "issue", id: A }, issue] },
+      `batch event whose event 2 of 3 is damaged: issue event of ${A} without a valid time`,
+    ],
+    [
+      "a nested batch",
+      { op: "batch", events: [{ op: "batch", events: [create] }] },
+      "batch event whose event 1 of 1 is damaged: event of unknown kind",
+    ],
+  ])("refuses %s, whole", (_what, value, reason) => {
+    expect(checkEvent(value, RESOURCE)).toBe(reason);
+  });
+});
+
 describe("resourceOf", () => {
   const lines = (...values: Array<Record<string, unknown>>): JournalLine[] => values.map((value, i) => ({ line: i + 1, value }));
 
@@ -116,6 +146,15 @@ describe("resourceOf", () => {
         ),
       ),
     ).toBe(RESOURCE);
+  });
+
+  it("reads a batch's events only on a batch line: another line's events list is not read", () => {
+    const foreign = [{ op: "create", id: `8:acs:${OTHER}_${GUID}`, at: 1 }];
+    expect(resourceOf(lines({ op: "create", id: A, at: 1, events: foreign }))).toBe(RESOURCE);
+  });
+
+  it("skips a batch event of any kind that is not an object, undefined included (a caller's line need not come from JSON)", () => {
+    expect(resourceOf(lines({ op: "batch", events: [undefined, 5, "x", true, { op: "create", id: A, at: 1 }] }))).toBe(RESOURCE);
   });
 
   it("takes no resource id or identity id that is not text, even one that reads as a GUID", () => {
