@@ -94,15 +94,28 @@ describe("a request target with a host after its first slash", () => {
     const created = await raw("POST", `/identities?api-version=${API}&x=\\y`);
     expect(created.status).toBe(201);
   });
+
+  it.each(["/x/../identities", "/identities/.", "/x/%2E%2e/identities", "/x/.%2e/identities", "/./identities"])(
+    "a dot segment (%s) is 404, not the path a URL parser makes of it; in the query it is text",
+    async (path) => {
+      const before = emulator.identities().length;
+      expect(await raw("POST", `${path}?api-version=${API}`)).toStrictEqual(NOT_FOUND);
+      expect(emulator.identities().length).toBe(before);
+      expect((await raw("POST", `/identities?api-version=${API}&x=/../y`)).status).toBe(201);
+    },
+  );
 });
 
 describe("the admin API's targets", () => {
-  it("reads a backslash in its path as no endpoint, not as a slash: /_emulator/api\\reset resets nothing", async () => {
-    const id = await createIdentity(emulator);
-    expect(await raw("POST", "/_emulator/api\\reset")).toStrictEqual({
-      status: 404,
-      json: { error: { code: "NotFound", message: "No such admin API endpoint." } },
-    });
-    expect(emulator.identity(id)).toBeDefined();
-  });
+  it.each(["/_emulator/api\\reset", "/_emulator/x/../api/reset", "/_emulator/api/x/%2e%2E/reset"])(
+    "reads %s as no endpoint, not as the reset: nothing is reset",
+    async (path) => {
+      const id = await createIdentity(emulator);
+      expect(await raw("POST", path)).toStrictEqual({
+        status: 404,
+        json: { error: { code: "NotFound", message: "No such admin API endpoint." } },
+      });
+      expect(emulator.identity(id)).toBeDefined();
+    },
+  );
 });

@@ -13,7 +13,7 @@ import { ServiceError, toServiceError } from "../routes/errors.js";
 import type { Reply } from "../routes/reply.js";
 import type { RequestLogEntry } from "../pipeline/requestLog.js";
 import { readBody } from "../server.js";
-import { hasBackslashInPath, requestUrl } from "../pipeline/requestTarget.js";
+import { isMisreadPath, requestUrl } from "../pipeline/requestTarget.js";
 
 /** Where the page is served. */
 export const DASHBOARD_PATH = "/_emulator/";
@@ -95,8 +95,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, served: Served):
   const method = req.method ?? "GET";
   const refusal = refusalOf(req, url.pathname);
   if (refusal !== undefined) return send(res, adminErrorReply(refusal));
-  // A URL parser reads a backslash as a slash: `/_emulator/api\reset` would run the reset.
-  if (hasBackslashInPath(target)) return send(res, adminErrorReply(new ServiceError(404, "NotFound", "No such admin API endpoint.")));
+  // A URL parser reads `/_emulator/api\reset` and `/_emulator/x/../api/reset` as the reset.
+  if (isMisreadPath(target)) return send(res, adminErrorReply(new ServiceError(404, "NotFound", "No such admin API endpoint.")));
   if (url.pathname === API || url.pathname.startsWith(`${API}/`)) {
     if (method === "GET" && url.pathname === EVENTS) return stream(res, served.streams);
     const body = await readBody(req);

@@ -18,7 +18,7 @@ import type { RefusalReason } from "./reasons.js";
 import { matchRoute, type Route } from "../routes/routes.js";
 import type { Operation } from "../types.js";
 import type { RateLimiter } from "./limits.js";
-import { hasBackslashInPath, requestUrl } from "./requestTarget.js";
+import { isMisreadPath, requestUrl } from "./requestTarget.js";
 
 /** A request whose body has been read. */
 export interface IncomingRequest {
@@ -127,12 +127,13 @@ const DOUBLE_SLASH_EXCHANGE = /^\/\/access\/(?:teamsExtension|entra)\/:exchangeA
 
 /**
  * The URL a request target is routed by. Any other `//...` (and `/\...`) is a path with an empty
- * first segment (a 404), not a host; a backslash in the path, which a URL parser reads as a slash,
- * is refused rather than run as another path than the one sent and logged.
+ * first segment (a 404), not a host; a backslash or a dot segment in the path, which a URL parser
+ * reads as a slash or as a step up, is refused rather than run as another path than the one sent
+ * and logged.
  */
 function parseTarget(target: string): URL {
   const notFound = new ServiceError(404, "NotFound", "The requested resource does not exist.");
-  if (hasBackslashInPath(target)) throw notFound;
+  if (isMisreadPath(target)) throw notFound;
   try {
     return requestUrl(DOUBLE_SLASH_EXCHANGE.test(target) ? target.slice(1) : target, TARGET_BASE);
   } catch {

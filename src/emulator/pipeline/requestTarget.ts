@@ -19,8 +19,17 @@ export function requestUrl(target: string, origin: string): URL {
   return target.startsWith("/") ? new URL(`${origin}${target}`) : new URL(target, origin);
 }
 
-/** Whether the path of a request target (before any `?`) holds a backslash, which no route of the service has. */
-export function hasBackslashInPath(target: string): boolean {
+/** A dot segment, as a URL parser reads one: `.` or `..`, each dot also as `%2e`. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Whether a URL parser would read the path of a request target (before any `?`) as another path:
+ * a backslash (a slash to it) or a dot segment (`/x/../identities` is `/identities` to it). No
+ * route of the service has either, so the emulator answers such a target 404 instead of running
+ * the operation of a path other than the one sent (and logged).
+ */
+export function isMisreadPath(target: string): boolean {
   const query = target.indexOf("?");
-  return (query === -1 ? target : target.slice(0, query)).includes("\\");
+  const path = query === -1 ? target : target.slice(0, query);
+  return path.includes("\\") || path.split("/").some((segment) => DOT_SEGMENT.test(segment));
 }
