@@ -52,10 +52,10 @@ describe("the dashboard's assignments in Chromium", () => {
   it("says how to create an assignment while there are none", async () => {
     await page.locator("#tab-assignments").click();
     expect(await page.locator("#teams-assignment-empty").textContent()).toBe(
-      "No Teams Phone extensibility assignments: create one with the client's setTeamsExtensionAssignment (api-version 2025-06-30 or 2025-03-02-preview).",
+      "No Teams Phone extensibility assignments: create one with the client's setTeamsExtensionAssignment (api-version 2025-06-30 or 2025-03-02-preview) or acs-identity set-teams-assignment.",
     );
     expect(await page.locator("#entra-assignment-empty").textContent()).toBe(
-      "No Microsoft Entra ID assignments: create one with the client's setEntraAssignment or updateEntraAssignments (api-version 2025-03-02-preview).",
+      "No Microsoft Entra ID assignments: create one with the client's setEntraAssignment or updateEntraAssignments (api-version 2025-03-02-preview) or acs-identity set-entra-assignment.",
     );
     expect(await page.locator("#teams-assignment-table").isVisible()).toBe(false);
     expect(await page.locator("#entra-assignment-table").isVisible()).toBe(false);

@@ -64,7 +64,7 @@ const HTML = `<!doctype html>
       <thead><tr><th scope="col">Tenant</th><th scope="col">Object</th><th scope="col">Principal type</th><th scope="col">Client ids</th></tr></thead>
       <tbody></tbody>
     </table>
-    <p id="teams-assignment-empty" class="empty">No Teams Phone extensibility assignments: create one with the client's <code>setTeamsExtensionAssignment</code> (api-version 2025-06-30 or 2025-03-02-preview).</p>
+    <p id="teams-assignment-empty" class="empty">No Teams Phone extensibility assignments: create one with the client's <code>setTeamsExtensionAssignment</code> (api-version 2025-06-30 or 2025-03-02-preview) or <code>acs-identity set-teams-assignment</code>.</p>
   </div>
   <div class="card">
     <h2>Microsoft Entra ID users</h2>
@@ -72,7 +72,7 @@ const HTML = `<!doctype html>
       <thead><tr><th scope="col">Object</th><th scope="col">Tenant</th><th scope="col">Principal type</th><th scope="col">Client ids</th></tr></thead>
       <tbody></tbody>
     </table>
-    <p id="entra-assignment-empty" class="empty">No Microsoft Entra ID assignments: create one with the client's <code>setEntraAssignment</code> or <code>updateEntraAssignments</code> (api-version 2025-03-02-preview).</p>
+    <p id="entra-assignment-empty" class="empty">No Microsoft Entra ID assignments: create one with the client's <code>setEntraAssignment</code> or <code>updateEntraAssignments</code> (api-version 2025-03-02-preview) or <code>acs-identity set-entra-assignment</code>.</p>
   </div>
   </div>
 </section>
