@@ -53,7 +53,11 @@ describe("checkAssignmentEvent", () => {
       { op: "assignEntra", assignment: ENTRA, at: 1, generation: 2 ** 53 },
       "assignEntra event with a generation that is not a count",
     ],
-    ["a null generation", { op: "assignEntra", assignment: ENTRA, at: 1, generation: null }, "assignEntra event with a generation that is not a count"],
+    [
+      "a null generation",
+      { op: "assignEntra", assignment: ENTRA, at: 1, generation: null },
+      "assignEntra event with a generation that is not a count",
+    ],
     ["no assignment", { op: "assignTeams", at: 1 }, "assignTeams event without a valid assignment"],
     ["a null assignment", { op: "assignEntra", assignment: null, at: 1 }, "assignEntra event without a valid assignment"],
     ["a text assignment", { op: "assignEntra", assignment: JSON.stringify(ENTRA), at: 1 }, "assignEntra event without a valid assignment"],
@@ -87,7 +91,11 @@ describe("checkAssignmentEvent", () => {
       { op: "assignTeams", assignment: { ...TEAMS, clientIds: null }, at: 1 },
       "assignTeams event with client ids that are not GUIDs",
     ],
-    ["an Entra assignment without client ids", { op: "assignEntra", assignment: TEAMS, at: 1 }, "assignEntra event with client ids that are not GUIDs"],
+    [
+      "an Entra assignment without client ids",
+      { op: "assignEntra", assignment: TEAMS, at: 1 },
+      "assignEntra event with client ids that are not GUIDs",
+    ],
     [
       "a Teams deletion without a tenant id",
       { op: "unassignTeams", objectId: USER, at: 1 },
@@ -125,7 +133,11 @@ describe("checkAssignmentEvent", () => {
       { op: "exchange", id: `8:acs:${RESOURCE}_wf_${TENANT}_x`, via: VIA, at: 1 },
       foreign(`8:acs:${RESOURCE}_wf_${TENANT}_x`),
     ],
-    ["an exchange without its assignment", { op: "exchange", id: EXCHANGED, at: 1 }, `exchange event of ${EXCHANGED} without the assignment it went through`],
+    [
+      "an exchange without its assignment",
+      { op: "exchange", id: EXCHANGED, at: 1 },
+      `exchange event of ${EXCHANGED} without the assignment it went through`,
+    ],
     [
       "an exchange through an assignment of no known kind",
       { op: "exchange", id: EXCHANGED, via: `group:${USER}`, at: 1 },

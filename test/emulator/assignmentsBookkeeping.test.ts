@@ -1,7 +1,7 @@
 // The assignment store's bookkeeping, on a real journal: ids of either case name one assignment,
 // lists come in code-unit order, generations continue across a restart, an empty change list
 // writes nothing, and a deletion revokes only the identities exchanged through it.
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entraKey, teamsKey, type EntraAssignment } from "../../src/emulator/store/assignments.js";
@@ -114,9 +114,11 @@ describe("assignment generations", () => {
       await assignments.setTeams(teams(TENANT, USER), 1);
       await assignments.updateEntra([entra(USER), entra(OTHER)], 2);
       await assignments.setTeams(teams(TENANT, USER), 3);
-      expect([assignments.generation(teamsKey(TENANT, USER)), assignments.generation(entraKey(USER)), assignments.generation(entraKey(OTHER))]).toStrictEqual([
-        1, 2, 3,
-      ]);
+      expect([
+        assignments.generation(teamsKey(TENANT, USER)),
+        assignments.generation(entraKey(USER)),
+        assignments.generation(entraKey(OTHER)),
+      ]).toStrictEqual([1, 2, 3]);
       expect(assignments.generation(entraKey(THIRD))).toBeUndefined();
     });
     expect(await journalEvents()).toStrictEqual([
@@ -130,6 +132,15 @@ describe("assignment generations", () => {
       },
       { op: "assignTeams", assignment: teams(TENANT, USER), at: 3, generation: 4 },
     ]);
+  });
+
+  it("are each set's own when sets overlap: the generation is taken before the journal write, not after it", async () => {
+    await withStore(async (store) => {
+      const { assignments } = store;
+      await Promise.all([assignments.setTeams(teams(TENANT, USER), 1), assignments.setTeams(teams(TENANT, OTHER), 1)]);
+      await assignments.setTeams(teams(TENANT, THIRD), 2);
+      expect([USER, OTHER, THIRD].map((objectId) => assignments.generation(teamsKey(TENANT, objectId)))).toStrictEqual([1, 2, 3]);
+    });
   });
 
   it("continue after a restart past the highest replayed, so a re-set after the restart still revokes an exchange in flight", async () => {
@@ -147,10 +158,20 @@ describe("assignment generations", () => {
       await assignments.updateEntra([entra(USER)], 4);
       expect(assignments.generation(entraKey(USER))).toBe(3);
       expect(await assignments.tokenExchanged(exchangedOf(USER), entraKey(USER), checked, 5)).toBe(false);
-      expect(assignments.exchanged(exchangedOf(USER))).toStrictEqual({ id: exchangedOf(USER), createdAt: 5, lastTokenIssuedAt: 5, revokedAt: 5 });
+      expect(assignments.exchanged(exchangedOf(USER))).toStrictEqual({
+        id: exchangedOf(USER),
+        createdAt: 5,
+        lastTokenIssuedAt: 5,
+        revokedAt: 5,
+      });
     });
     await withStore(async (store) => {
-      expect(store.assignments.exchanged(exchangedOf(USER))).toStrictEqual({ id: exchangedOf(USER), createdAt: 5, lastTokenIssuedAt: 5, revokedAt: 5 });
+      expect(store.assignments.exchanged(exchangedOf(USER))).toStrictEqual({
+        id: exchangedOf(USER),
+        createdAt: 5,
+        lastTokenIssuedAt: 5,
+        revokedAt: 5,
+      });
       await store.assignments.setTeams(teams(TENANT, USER), 6);
       expect(store.assignments.generation(teamsKey(TENANT, USER))).toBe(4);
     });
@@ -212,6 +233,46 @@ describe("assignment changes", () => {
       await assignments.updateEntra([USER], 4);
       await assignments.updateEntra([OTHER], 5);
       expect(assignments.exchanged(id)).toStrictEqual({ id, createdAt: 2, lastTokenIssuedAt: 3, revokedAt: 4 });
+    });
+  });
+});
+
+describe("journals written before generations and resets", () => {
+  /** Appends these events to the journal of a store opened once, then replays them. */
+  async function replayed(...events: object[]): Promise<void> {
+    await withStore(async () => undefined);
+    await appendFile(join(temp.path, JOURNAL_FILE), events.map((event) => `${JSON.stringify(event)}\n`).join(""));
+  }
+
+  it("an exchange without a generation through an assignment deleted before it is revoked at replay", async () => {
+    await replayed(
+      { op: "assignEntra", assignment: entra(USER), at: 1 },
+      { op: "unassignEntra", objectId: USER, at: 2 },
+      { op: "exchange", id: exchangedOf(USER), via: entraKey(USER), at: 3 },
+    );
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect(store.assignments.exchanged(exchangedOf(USER))).toStrictEqual({
+        id: exchangedOf(USER),
+        createdAt: 3,
+        lastTokenIssuedAt: 3,
+        revokedAt: 3,
+      });
+    });
+  });
+
+  it("a forgetExchanged event forgets every exchanged identity and keeps the assignments", async () => {
+    await replayed(
+      { op: "assignEntra", assignment: entra(USER), at: 1 },
+      { op: "assignTeams", assignment: teams(TENANT, USER), at: 1 },
+      { op: "exchange", id: exchangedOf(USER), via: entraKey(USER), at: 2 },
+      { op: "forgetExchanged", at: 3 },
+      { op: "exchange", id: exchangedOf(OTHER), via: entraKey(USER), at: 4 },
+    );
+    await withStore(async (store) => {
+      expect(store.damageReport).toBeUndefined();
+      expect(store.assignments.listExchanged()).toStrictEqual([{ id: exchangedOf(OTHER), createdAt: 4, lastTokenIssuedAt: 4 }]);
+      expect([store.assignments.listEntra(), store.assignments.listTeams()]).toStrictEqual([[entra(USER)], [teams(TENANT, USER)]]);
     });
   });
 });
