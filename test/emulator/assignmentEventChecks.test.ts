@@ -2,11 +2,9 @@
 // event, with the exact reason a damaged line is reported with.
 import { describe, expect, it } from "vitest";
 import { checkAssignmentEvent } from "../../src/emulator/store/assignmentEventChecks.js";
+import { APP, TENANT, USER } from "../helpers/entraIds.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
-const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
 const TEAMS = { objectId: USER, tenantId: TENANT, principalType: "user" };
 const ENTRA = { ...TEAMS, clientIds: [APP] };
 const MINTED = `8:acs:${RESOURCE}_${TENANT}_${USER}`;

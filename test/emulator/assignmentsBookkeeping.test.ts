@@ -6,16 +6,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entraKey, teamsKey, type EntraAssignment } from "../../src/emulator/store/assignments.js";
 import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
-import { IdentityStore } from "../../src/emulator/store/store.js";
+import type { IdentityStore } from "../../src/emulator/store/store.js";
+import { APP, GROUP as OTHER, TENANT, USER } from "../helpers/entraIds.js";
 import { tempDirEachTest } from "../helpers/tempDir.js";
+import { withStoreIn } from "../helpers/withStore.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
-const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
 const TENANT2 = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-const USER = "b27b64b9-39d2-44a3-869d-67700b74e805";
-const OTHER = "fd63f3cb-3731-4d15-8e47-9d062aba58c5";
 const THIRD = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
-const APP = "617d08b5-f35b-4270-87d6-56833d2dee1b";
 const entra = (objectId: string): EntraAssignment => ({ objectId, tenantId: TENANT, principalType: "user", clientIds: [APP] });
 const teams = (tenantId: string, objectId: string) => ({ objectId, tenantId, principalType: "user" });
 const exchangedOf = (objectId: string) => `8:acs:${RESOURCE}_wf_${TENANT}_${objectId}`;
@@ -30,14 +28,7 @@ const journalEvents = async () =>
     .slice(1)
     .map((line) => JSON.parse(line) as unknown);
 
-async function withStore<T>(use: (store: IdentityStore) => Promise<T>): Promise<T> {
-  const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(use: (store: IdentityStore) => Promise<T>): Promise<T> => withStoreIn(temp.path, RESOURCE, use);
 
 describe("assignment keys", () => {
   it("are lower-case: upper-case and lower-case ids name one assignment", () => {
