@@ -17,6 +17,8 @@ export default {
     "src/auth/signing.ts",
     "src/client/validation.ts",
     "src/emulator/auth/auth.ts",
+    "src/emulator/store/assignmentEventChecks.ts",
+    "src/emulator/store/assignments.ts",
     "src/emulator/store/journal.ts",
     "src/emulator/store/store.ts",
   ],

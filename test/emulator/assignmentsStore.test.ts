@@ -7,8 +7,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ServiceError } from "../../src/emulator/routes/errors.js";
 import { entraKey, teamsKey, type EntraAssignment } from "../../src/emulator/store/assignments.js";
 import { JOURNAL_FILE } from "../../src/emulator/store/journal.js";
-import { IdentityStore } from "../../src/emulator/store/store.js";
+import type { IdentityStore } from "../../src/emulator/store/store.js";
 import { tempDirEachTest } from "../helpers/tempDir.js";
+import { withStoreIn } from "../helpers/withStore.js";
 
 const RESOURCE = "11111111-2222-3333-4444-555555555555";
 const TENANT = "c70d068c-2f32-484d-9455-73070cd5aadd";
@@ -36,14 +37,7 @@ function damageReportOf(...lines: string[]): string {
   ].join("\n");
 }
 
-async function withStore<T>(use: (store: IdentityStore) => Promise<T>): Promise<T> {
-  const store = await IdentityStore.open({ dataDir: temp.path, resourceId: RESOURCE });
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(use: (store: IdentityStore) => Promise<T>): Promise<T> => withStoreIn(temp.path, RESOURCE, use);
 
 describe("assignments in the journal", () => {
   it("survive a restart: Teams and Entra assignments, a bulk update's deletions, exchanged identities and their revocation", async () => {
