@@ -5,10 +5,8 @@
  *
  * @internal
  */
+import { isGuid } from "./guid.js";
 import { refusal } from "./validation.js";
-
-/** 32 hexadecimal digits as 8-4-4-4-12, either case (the service's own examples mix them). */
-const GUID = /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i;
 
 /** Throws a `TypeError` when the value has the wrong type, else a `RangeError`. */
 function refuse(wrongType: boolean, message: string): never {
@@ -27,7 +25,7 @@ function fieldsOf(name: string, value: unknown, shape: string): Record<string, u
  * @throws TypeError when it is not a string; RangeError when it is not a GUID.
  */
 export function guid(name: string, value: unknown): string {
-  if (typeof value !== "string" || !GUID.test(value)) {
+  if (typeof value !== "string" || !isGuid(value)) {
     refuse(typeof value !== "string", `${name} must be a GUID string (8-4-4-4-12 hexadecimal digits, as Entra ids are written).`);
   }
   return value;

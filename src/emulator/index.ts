@@ -26,7 +26,7 @@ import { emulatorTls } from "./tls/emulatorTls.js";
 import { IdentityStore } from "./store/store.js";
 import { createTokenMinter, signingKeyFor, type TokenMinter } from "./tokens/tokens.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
-import { isGuid } from "./routes/guid.js";
+import { isGuid } from "../client/guid.js";
 
 export type { Emulator, EmulatorOptions, FaultSpec, Faults, IdentityRecord, Operation } from "./types.js";
 export type { LimitedOperation, RateLimit, RateLimits } from "../limits/rateLimits.js";

@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { DEFAULT_ENTRA_SCOPES, isStringArray, scopeFamilyOf, type EntraScopeFamily } from "../../credentials/entraScopes.js";
-import { isGuid } from "../routes/guid.js";
+import { isGuid } from "../../client/guid.js";
 
 /** What a test token is for. Ids are GUIDs. */
 export interface EntraTestTokenOptions {

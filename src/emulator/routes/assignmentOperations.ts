@@ -7,7 +7,7 @@
 import { requireApiVersion, type ApiVersion } from "./apiVersion.js";
 import { readEntraAssignment, readEntraUpdate, readGuid, readPageSize, readTeamsExtensionAssignment } from "./assignmentValidation.js";
 import { badRequest, ServiceError } from "./errors.js";
-import { isGuid } from "./guid.js";
+import { isGuid } from "../../client/guid.js";
 import type { OperationContext, OperationHandler, OperationRequest } from "./operations.js";
 import { jsonReply, type Reply } from "./reply.js";
 import { parseJsonObject } from "./validation.js";

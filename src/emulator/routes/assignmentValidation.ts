@@ -4,7 +4,7 @@
  * without regard to case and kept lower-case.
  */
 import { badRequest, ServiceError } from "./errors.js";
-import { isGuid } from "./guid.js";
+import { isGuid } from "../../client/guid.js";
 import { parseJsonObject, type JsonObject } from "./validation.js";
 import type { EntraAssignment, TeamsExtensionAssignment } from "../store/assignments.js";
 

@@ -12,7 +12,7 @@ import {
   TEAMS_EXTENSION_SCOPE_PREFIXES,
   type EntraScopeFamily,
 } from "../../credentials/entraScopes.js";
-import { areGuids } from "./guid.js";
+import { areGuids } from "../../client/guid.js";
 import { invalidToken } from "./teams.js";
 
 /** What an exchange needs of a valid Entra token. Ids are lower-case. */

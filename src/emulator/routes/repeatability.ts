@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ServiceError } from "./errors.js";
 import type { Reply } from "./reply.js";
-import { isGuid } from "./guid.js";
+import { isGuid } from "../../client/guid.js";
 
 /** How long, and how many, request ids are remembered. */
 export interface RepeatabilityLimits {

@@ -5,7 +5,7 @@
  */
 import { badRequest, ServiceError } from "./errors.js";
 import type { JsonObject } from "./validation.js";
-import { isGuid } from "./guid.js";
+import { isGuid } from "../../client/guid.js";
 
 /** What a valid exchange request yields. */
 export interface TeamsExchange {

@@ -2,7 +2,7 @@
  * The checks of assignment events read from the journal at replay: a line that fails them is
  * damage (reported, skipped), never a half-read assignment.
  */
-import { areGuids } from "../routes/guid.js";
+import { areGuids } from "../../client/guid.js";
 import type { AssignmentEvent } from "./assignments.js";
 
 /**
