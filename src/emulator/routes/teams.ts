@@ -6,6 +6,7 @@
 import { badRequest, ServiceError } from "./errors.js";
 import type { JsonObject } from "./validation.js";
 import { isGuid } from "../../client/guid.js";
+import { decodeJwtPayload } from "../../credentials/jwt.js";
 
 /** What a valid exchange request yields. */
 export interface TeamsExchange {
@@ -31,7 +32,7 @@ export function checkTeamsExchange(body: JsonObject, now: number): TeamsExchange
   const { token, appId, userId } = body;
   if (typeof appId !== "string" || appId === "") throw required("AppId");
   if (typeof userId !== "string" || userId === "") throw required("UserId");
-  const claims = typeof token === "string" ? decodeClaims(token) : undefined;
+  const claims = decodeJwtPayload(token);
   if (claims === undefined || typeof claims.exp !== "number" || claims.exp * 1000 <= now) throw invalidToken();
   if (!isGuid(appId)) throw badRequest("ValidationError", "Provided AppId has invalid format.", "appId");
   if (!isGuid(userId)) throw badRequest("ValidationError", "Provided UserId has invalid format.", "userId");
@@ -43,18 +44,6 @@ export function checkTeamsExchange(body: JsonObject, now: number): TeamsExchange
 /** The service's model-validation answer for an empty field (`AppId`, `UserId`). */
 function required(field: string): ServiceError {
   return new ServiceError(400, "ValidationError", `${field}: The ${field} field is required.`, {}, { target: field, unversioned: true });
-}
-
-/** The payload of a JWT (`header.payload.signature`), or `undefined` when it is not one. */
-function decodeClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-    return typeof claims === "object" && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
