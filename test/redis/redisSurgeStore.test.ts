@@ -53,11 +53,12 @@ async function connect(): Promise<Redis> {
 
 /** One app instance: its own Redis connection, store, guard, client and token cache. */
 async function instance(options: SurgeGuardOptions & { storeOptions?: Partial<RedisSurgeStoreOptions>; shared?: boolean } = {}) {
-  const store = new RedisSurgeStore({ redis: await connect(), encryptionKey: KEY, prefix, ...options.storeOptions });
+  const redis = await connect();
+  const store = new RedisSurgeStore({ redis, encryptionKey: KEY, prefix, ...options.storeOptions });
   stores.push(store);
   const guard = new SurgeGuard({ ...options, ...(options.shared === false ? {} : { store }) });
   const client = new CommunicationIdentityClient(emulator.connectionString, { httpClient: guard.httpClient(wire) });
-  return { store, guard, client, tokens: guard.tokenCache(client) };
+  return { store, guard, client, tokens: guard.tokenCache(client), redis };
 }
 
 /** The real HTTP client, counting sends, 429s and token issues of every instance. */
@@ -328,7 +329,10 @@ describe("RedisSurgeStore when Redis is unreachable", () => {
     const raw = await connect();
     await blip(raw);
     await a.store.tokens.forgetUser("8:acs:u");
-    await new Promise((resolve) => setTimeout(resolve, 200)); // ioredis reconnects
+    // ioredis reconnects (about 50 ms; longer on a loaded machine): close() then has Redis to write to.
+    for (const startedAt = Date.now(); a.redis.status !== "ready" && Date.now() - startedAt < 5_000;) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(await raw.get(`${prefix}{user:8:acs:u}:drops`)).toBeNull();
     await a.store.close();
     expect(await raw.get(`${prefix}{user:8:acs:u}:drops`)).toBe("1");
